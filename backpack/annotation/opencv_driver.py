@@ -1,0 +1,368 @@
+"""Annotation driver that draws on OpenCV (numpy BGR) images."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, Tuple
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from backpack.annotation.annotations import (
+    Annotation,
+    BoundingBoxAnnotation,
+    LabelAnnotation,
+    LineAnnotation,
+    MarkerAnnotation,
+    MarkerStyle,
+    PolyLineAnnotation,
+    RectAnnotation,
+    TimestampAnnotation,
+)
+from backpack.annotation.color import Color
+from backpack.annotation.driver import AnnotationDriver, Clock
+
+_CV2_MARKERS: Dict[MarkerStyle, int] = {
+    MarkerStyle.CROSS: cv2.MARKER_CROSS,
+    MarkerStyle.TILTED_CROSS: cv2.MARKER_TILTED_CROSS,
+    MarkerStyle.STAR: cv2.MARKER_STAR,
+    MarkerStyle.DIAMOND: cv2.MARKER_DIAMOND,
+    MarkerStyle.SQUARE: cv2.MARKER_SQUARE,
+    MarkerStyle.TRIANGLE_UP: cv2.MARKER_TRIANGLE_UP,
+    MarkerStyle.TRIANGLE_DOWN: cv2.MARKER_TRIANGLE_DOWN,
+}
+
+Image = npt.NDArray[np.uint8]
+"""A BGR ``uint8`` image of shape ``(H, W, 3)``."""
+
+_TextSize = Tuple[int, int, int]  # width, height above baseline, depth below baseline
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError(f"{name} must be an int >= 1, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value!r}")
+    return value
+
+
+class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
+    """Draws annotations on a BGR ``uint8`` numpy image of shape ``(H, W, 3)``, in place.
+
+        :meth:`render` draws on the very array it is given and returns it; pass a copy
+        (``stream.image.copy()``) when the original must stay untouched. Normalized coordinates
+        map to pixels as ``floor(x * W)``, ``floor(y * H)`` (``1.0`` lands on the last pixel).
+
+        Labels (and timestamps, bounding-box labels) are drawn on a filled box of the annotation's
+        color, with black or white text, whichever contrasts more; a label box that would leave the
+        image is shifted back inside it. Annotations with ``color=None`` use ``default_color``.
+
+        Args:
+            default_color: color of annotations whose ``color`` is ``None``.
+            thickness: line thickness in pixels for rectangles, boxes, lines, polylines and
+                markers (lines and polylines may override it).
+            font_face: an OpenCV Hershey font (``cv2.FONT_HERSHEY_*``).
+            font_scale: OpenCV font scale of labels.
+            text_thickness: stroke thickness of label text in pixels.
+            label_padding: pixels between label text and the edge of its background box.
+            label_background: draw the filled box behind labels; ``False`` draws bare text in the
+                annotation's color.
+            marker_size: marker size in pixels.
+            line_type: ``cv2.LINE_8`` (fast, default), ``cv2.LINE_4`` or ``cv2.LINE_AA``.
+            clock: see :class:`AnnotationDriver`.
+
+        Example:
+            >>> import numpy as np
+    import numpy.typing as npt
+            >>> from backpack.annotation import Point, RectAnnotation
+            >>> frame = np.zeros((1080, 1920, 3), np.uint8)
+            >>> driver = OpenCVImageAnnotationDriver(thickness=3)
+            >>> rect = RectAnnotation(point1=Point(0.1, 0.1), point2=Point(0.9, 0.9))
+            >>> driver.render([rect], frame) is frame
+            True
+    """
+
+    _TEXT_SIZE_CACHE_LIMIT = 4096
+    _POLYLINE_CACHE_LIMIT = 256
+
+    def __init__(
+        self,
+        *,
+        default_color: Color = Color.GREEN,
+        thickness: int = 2,
+        font_face: int = cv2.FONT_HERSHEY_SIMPLEX,
+        font_scale: float = 0.6,
+        text_thickness: int = 1,
+        label_padding: int = 3,
+        label_background: bool = True,
+        marker_size: int = 20,
+        line_type: int = cv2.LINE_8,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(clock=clock)
+        if not isinstance(default_color, Color):
+            raise TypeError(
+                f"default_color must be a Color, got {type(default_color).__name__} "
+                f"{default_color!r}"
+            )
+        if not isinstance(font_scale, (int, float)) or not 0 < font_scale < 100:
+            raise ValueError(f"font_scale must be a number in (0, 100), got {font_scale!r}")
+        if type(label_padding) is not int or label_padding < 0:
+            raise ValueError(f"label_padding must be an int >= 0, got {label_padding!r}")
+        if line_type not in (cv2.LINE_4, cv2.LINE_8, cv2.LINE_AA):
+            raise ValueError(
+                f"line_type must be cv2.LINE_4, cv2.LINE_8 or cv2.LINE_AA, got {line_type!r}"
+            )
+        self._default_color = default_color
+        self._thickness = _positive_int("thickness", thickness)
+        self._text_thickness = _positive_int("text_thickness", text_thickness)
+        self._marker_size = _positive_int("marker_size", marker_size)
+        self._font_face = font_face
+        self._font_scale = float(font_scale)
+        self._padding = label_padding
+        self._background = bool(label_background)
+        self._line_type = line_type
+        self._text_sizes: Dict[str, _TextSize] = {}
+        self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], Image] = {}
+        try:
+            self._measure("Ag")
+        except cv2.error as exc:
+            raise ValueError(f"font_face {font_face!r} is not an OpenCV Hershey font") from exc
+        self._renderers = {
+            LabelAnnotation: self._render_label,
+            RectAnnotation: self._render_rect,
+            TimestampAnnotation: self._render_timestamp,
+            LineAnnotation: self._render_line,
+            MarkerAnnotation: self._render_marker,
+            PolyLineAnnotation: self._render_polyline,
+            BoundingBoxAnnotation: self._render_bounding_box,
+        }
+
+    def render(self, annotations: Iterable[Annotation], target: Image) -> Image:
+        """Draw ``annotations`` on the image ``target`` in place and return it.
+
+        Raises:
+            TypeError: ``target`` is not a numpy array, ``annotations`` is not iterable or
+                holds something this driver cannot render. Nothing is drawn in that case.
+            ValueError: ``target`` is not a writable, non-empty ``(H, W, 3)`` ``uint8`` array
+                with an OpenCV-compatible memory layout. Nothing is drawn in that case.
+        """
+        self._check_image(target)
+        items = self._checked(annotations)
+        height, width = target.shape[:2]
+        renderers = self._renderers
+        for annotation in items:
+            renderers[type(annotation)](annotation, target, width, height)
+        return target
+
+    @staticmethod
+    def _check_image(image: Any) -> None:
+        if not isinstance(image, np.ndarray):
+            raise TypeError(
+                "image must be a numpy.ndarray of shape (H, W, 3), dtype uint8 (BGR), "
+                f"got {type(image).__name__} {image!r}"[:200]
+            )
+        if image.dtype != np.uint8:
+            raise ValueError(f"image dtype must be uint8, got {image.dtype}")
+        shape = image.shape
+        if len(shape) != 3 or shape[2] != 3:
+            hint = ""
+            if len(shape) == 2 or (len(shape) == 3 and shape[2] == 1):
+                hint = " (grayscale? convert with cv2.cvtColor(image, cv2.COLOR_GRAY2BGR))"
+            elif len(shape) == 3 and shape[2] == 4:
+                hint = " (BGRA? convert with cv2.cvtColor(image, cv2.COLOR_BGRA2BGR))"
+            raise ValueError(f"image must have shape (H, W, 3) (BGR), got {shape}{hint}")
+        if shape[0] == 0 or shape[1] == 0:
+            raise ValueError(f"image is empty: shape {shape}")
+        if not image.flags.writeable:
+            raise ValueError("image is read-only; pass a writable array, e.g. image.copy()")
+        strides = image.strides
+        if strides[2] != 1 or strides[1] != 3 or strides[0] < 3 * shape[1]:
+            raise ValueError(
+                f"image memory layout (strides {strides}) cannot be drawn on by OpenCV, e.g. a "
+                "flipped or channel-reversed view; pass np.ascontiguousarray(image)"
+            )
+
+    def _measure(self, text: str) -> _TextSize:
+        sizes = self._text_sizes
+        size = sizes.get(text)
+        if size is None:
+            (width, height), depth = cv2.getTextSize(
+                text, self._font_face, self._font_scale, self._text_thickness
+            )
+            if len(sizes) >= self._TEXT_SIZE_CACHE_LIMIT:
+                sizes.clear()
+            size = sizes[text] = (width, height, depth)
+        return size
+
+    def _draw_text(
+        self,
+        image: Image,
+        text: str,
+        x: int,
+        y: int,
+        color: Color,
+        width: int,
+        height: int,
+    ) -> None:
+        """Draw ``text`` with (x, y) as the bottom-left of its box's text baseline."""
+        text_width, text_height, depth = self._measure(text)
+        pad = self._padding
+        right = x + text_width + 2 * pad
+        top = y - text_height - pad
+        bottom = y + depth
+        if right >= width:
+            shift = min(right - width + 1, x)
+            x -= shift
+            right -= shift
+        if top < 0:
+            y -= top
+            bottom -= top
+            top = 0
+        elif bottom >= height:
+            shift = min(bottom - height + 1, top)
+            y -= shift
+            top -= shift
+        if self._background:
+            cv2.rectangle(image, (x, top), (right, bottom), color.bgr, -1)
+            text_bgr = color.contrast_bgr
+        else:
+            text_bgr = color.bgr
+        cv2.putText(
+            image,
+            text,
+            (x + pad, y),
+            self._font_face,
+            self._font_scale,
+            text_bgr,
+            self._text_thickness,
+            self._line_type,
+        )
+
+    def _render_label(self, label: LabelAnnotation, image: Image, width: int, height: int) -> None:
+        point = label.point
+        x = int(point.x * width)
+        y = int(point.y * height)
+        if x >= width:
+            x = width - 1
+        if y >= height:
+            y = height - 1
+        self._draw_text(image, label.text, x, y, label.color or self._default_color, width, height)
+
+    def _render_timestamp(
+        self, stamp: TimestampAnnotation, image: Image, width: int, height: int
+    ) -> None:
+        point = stamp.point
+        x = int(point.x * width)
+        y = int(point.y * height)
+        if x >= width:
+            x = width - 1
+        if y >= height:
+            y = height - 1
+        text = self._timestamp_text(stamp)
+        self._draw_text(image, text, x, y, stamp.color or self._default_color, width, height)
+
+    def _render_rect(self, rect: RectAnnotation, image: Image, width: int, height: int) -> None:
+        p1 = rect.point1
+        p2 = rect.point2
+        x1 = int(p1.x * width)
+        y1 = int(p1.y * height)
+        x2 = int(p2.x * width)
+        y2 = int(p2.y * height)
+        if x1 >= width:
+            x1 = width - 1
+        if y1 >= height:
+            y1 = height - 1
+        if x2 >= width:
+            x2 = width - 1
+        if y2 >= height:
+            y2 = height - 1
+        color = rect.color or self._default_color
+        cv2.rectangle(image, (x1, y1), (x2, y2), color.bgr, self._thickness, self._line_type)
+
+    def _render_bounding_box(
+        self, box: BoundingBoxAnnotation, image: Image, width: int, height: int
+    ) -> None:
+        p1: Any = box.point1
+        p2: Any = box.point2
+        x1 = int(p1.x * width)
+        y1 = int(p1.y * height)
+        x2 = int(p2.x * width)
+        y2 = int(p2.y * height)
+        if x1 > x2:
+            x1, x2 = x2, x1
+        if y1 > y2:
+            y1, y2 = y2, y1
+        if x2 >= width:
+            x2 = width - 1
+            x1 = min(x1, x2)
+        if y2 >= height:
+            y2 = height - 1
+            y1 = min(y1, y2)
+        color = box.color or self._default_color
+        cv2.rectangle(image, (x1, y1), (x2, y2), color.bgr, self._thickness, self._line_type)
+        if box.top_label is not None:
+            depth = self._measure(box.top_label)[2]
+            self._draw_text(image, box.top_label, x1, y1 - depth, color, width, height)
+        if box.bottom_label is not None:
+            text_height = self._measure(box.bottom_label)[1]
+            y = y2 + text_height + self._padding
+            self._draw_text(image, box.bottom_label, x1, y, color, width, height)
+
+    def _render_line(self, line: LineAnnotation, image: Image, width: int, height: int) -> None:
+        p1 = line.point1
+        p2 = line.point2
+        x1 = int(p1.x * width)
+        y1 = int(p1.y * height)
+        x2 = int(p2.x * width)
+        y2 = int(p2.y * height)
+        if x1 >= width:
+            x1 = width - 1
+        if y1 >= height:
+            y1 = height - 1
+        if x2 >= width:
+            x2 = width - 1
+        if y2 >= height:
+            y2 = height - 1
+        color = line.color or self._default_color
+        thickness = line.thickness or self._thickness
+        cv2.line(image, (x1, y1), (x2, y2), color.bgr, thickness, self._line_type)
+
+    def _render_marker(
+        self, marker: MarkerAnnotation, image: Image, width: int, height: int
+    ) -> None:
+        point = marker.point
+        x = int(point.x * width)
+        y = int(point.y * height)
+        if x >= width:
+            x = width - 1
+        if y >= height:
+            y = height - 1
+        color = marker.color or self._default_color
+        cv2.drawMarker(
+            image,
+            (x, y),
+            color.bgr,
+            _CV2_MARKERS[marker.style],
+            self._marker_size,
+            self._thickness,
+            self._line_type,
+        )
+
+    def _render_polyline(
+        self, polyline: PolyLineAnnotation, image: Image, width: int, height: int
+    ) -> None:
+        key = (polyline, width, height)
+        pixels = self._polylines.get(key)
+        if pixels is None:
+            pixels = np.empty((len(polyline.points), 1, 2), np.int32)
+            scale = np.array([width, height], np.float64)
+            coords = np.array([(p.x, p.y) for p in polyline.points], np.float64) * scale
+            np.minimum(coords, scale - 1, out=coords)
+            pixels[:, 0, :] = coords  # float -> int32 truncates, as int() does (coords >= 0)
+            if len(self._polylines) >= self._POLYLINE_CACHE_LIMIT:
+                self._polylines.clear()
+            self._polylines[key] = pixels
+        color = polyline.color or self._default_color
+        thickness = polyline.thickness or self._thickness
+        cv2.polylines(image, [pixels], polyline.closed, color.bgr, thickness, self._line_type)
