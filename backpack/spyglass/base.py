@@ -1,0 +1,452 @@
+"""SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV."""
+
+from __future__ import annotations
+
+import abc
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Union
+
+import cv2
+import numpy as np
+
+from backpack.spyglass.backoff import Backoff
+from backpack.spyglass.environment import load_environment
+from backpack.spyglass.frame import Frame, check_frame
+from backpack.spyglass.mailbox import FrameMailbox
+from backpack.spyglass.pipelinetap import PipelineTap
+from backpack.spyglass.state import SpyGlassState
+from backpack.spyglass.warmup import StreamFormat, Warmup
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
+
+
+def _check_fps(fps: float | None) -> float | None:
+    if fps is None:
+        return None
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps < 1000:
+        raise ValueError(f"fps must be a number in (0, 1000), got {fps!r}")
+    return float(fps)
+
+
+def _check_dimension(name: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+class _Session:
+    """One start..stop span of streaming: its format, mailbox and streaming thread."""
+
+    def __init__(self, stream_format: StreamFormat) -> None:
+        self.format = stream_format
+        self.mailbox = FrameMailbox(stream_format.width, stream_format.height)
+        self.stopping = threading.Event()
+        self.first_attempt = threading.Event()
+        self.error: str | None = None
+        self.write_started = 0.0
+        self.stall_reported = False
+        self.tap: PipelineTap | None = None
+        self.thread: threading.Thread | None = None
+
+
+class SpyGlass(abc.ABC):
+    """Streams frames to a GStreamer pipeline (``appsrc ! ...``) through ``cv2.VideoWriter``.
+
+    Subclasses implement :meth:`_get_pipeline` (encoder and sink) and may override the hooks
+    :meth:`_on_start`, :meth:`_on_stop`, :meth:`_redact` and :meth:`_check_sink`.
+
+    The frame loop never waits for the pipeline: :meth:`put` validates the frame, copies it
+    (resizing when needed) into a single-slot mailbox and returns; a streaming thread writes
+    the newest frame (older untaken ones are dropped and counted in :attr:`dropped_frames`).
+    When the pipeline fails to open or fails later (an ERROR message on its bus, a sink
+    check failing, or a write blocked longer than ``stall_timeout``), the state becomes
+    ``ERROR``, the error is logged, and the pipeline is re-opened with exponential
+    ``backoff`` until it works again.
+
+    When fps, width or height are not given (neither here nor to :meth:`start_streaming`),
+    the first ``warmup_frames`` frames are used to measure them and are not streamed.
+
+    Args:
+        fps: output frame rate (may be fractional, e.g. 29.97); measured when ``None``.
+        width: output frame width; measured when ``None``. Frames of other sizes are resized.
+        height: output frame height; measured when ``None``.
+        warmup_frames: frames used to measure the missing parameters (>= 2).
+        dotenv_path: .env file loaded into ``os.environ`` now (e.g. ``GST_PLUGIN_PATH``);
+            see :mod:`backpack.spyglass.environment` for the caveats.
+        clock: time source (seconds) for the frame-rate measurement.
+        backoff: delays between attempts to re-open a failed pipeline.
+        stall_timeout: a write blocked this long (s) is a failure: the pipeline is stopped.
+        stop_timeout: how long (s) :meth:`stop_streaming` waits for the pipeline to finish
+            (EOS) before stopping it forcibly.
+        open_timeout: how long (s) :meth:`start_streaming` waits for the first open attempt
+            when the format is known.
+
+    Example:
+        >>> spyglass = FileSpyGlass("/tmp/out.mp4", fps=25, width=640, height=480)
+        >>> spyglass.start_streaming()
+        >>> spyglass.put(frame)
+        >>> spyglass.stop_streaming()
+    """
+
+    def __init__(
+        self,
+        fps: float | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        *,
+        warmup_frames: int = 100,
+        dotenv_path: PathLike | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff = Backoff(),  # noqa: B008 (immutable value)
+        stall_timeout: float = 5.0,
+        stop_timeout: float = 10.0,
+        open_timeout: float = 10.0,
+    ) -> None:
+        self._logger = logging.getLogger(type(self).__name__)
+        self._fps = _check_fps(fps)
+        self._width = _check_dimension("width", width)
+        self._height = _check_dimension("height", height)
+        self._warmup = Warmup(warmup_frames, clock)
+        if not isinstance(backoff, Backoff):
+            raise TypeError(f"backoff must be a Backoff, got {type(backoff).__name__}")
+        for name, value in (
+            ("stall_timeout", stall_timeout),
+            ("stop_timeout", stop_timeout),
+            ("open_timeout", open_timeout),
+        ):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        self._backoff = backoff
+        self._stall_timeout = float(stall_timeout)
+        self._stop_timeout = float(stop_timeout)
+        self._open_timeout = float(open_timeout)
+        self._lock = threading.Lock()
+        self._state = SpyGlassState.STOPPED
+        self._session: _Session | None = None
+        self._requested: tuple[float | None, int | None, int | None] = (None, None, None)
+        self._dropped_before = 0
+        if dotenv_path is not None:
+            load_environment(dotenv_path)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def state(self) -> SpyGlassState:
+        """The current :class:`SpyGlassState`."""
+        return self._state
+
+    @property
+    def stream_format(self) -> StreamFormat | None:
+        """Frame rate and size of the current stream (``None`` until known)."""
+        session = self._session
+        return session.format if session is not None else None
+
+    @property
+    def dropped_frames(self) -> int:
+        """Frames accepted by :meth:`put` but never written (replaced by a newer frame)."""
+        session = self._session
+        return self._dropped_before + (session.mailbox.dropped if session is not None else 0)
+
+    def start_streaming(
+        self,
+        fps: float | None = None,
+        width: int | None = None,
+        height: int | None = None,
+    ) -> None:
+        """Start streaming; parameters given here override those given to ``__init__``.
+
+        If fps, width and height are all known the pipeline is opened right away (this call
+        waits up to ``open_timeout`` for the first attempt; the state is then ``STREAMING``
+        or ``ERROR``), otherwise the state becomes ``START_WARMUP``. Calling it while
+        streaming restarts the stream.
+        """
+        requested = (
+            _check_fps(fps) if fps is not None else self._fps,
+            _check_dimension("width", width) if width is not None else self._width,
+            _check_dimension("height", height) if height is not None else self._height,
+        )
+        if self._state is not SpyGlassState.STOPPED:
+            self._logger.warning("start_streaming() while %s: restarting", self._state.name)
+            self.stop_streaming()
+        self._requested = requested
+        self._warmup.reset()
+        req_fps, req_width, req_height = requested
+        if req_fps is not None and req_width is not None and req_height is not None:
+            session = self._launch(StreamFormat(req_fps, req_width, req_height))
+            session.first_attempt.wait(self._open_timeout)
+        else:
+            self._state = SpyGlassState.START_WARMUP
+            self._logger.info(
+                "Warming up: measuring %s from %d frames",
+                ", ".join(
+                    name for name, value in zip(("fps", "size"), (req_fps, req_width)) if not value
+                )
+                or "size",
+                self._warmup_needed(),
+            )
+
+    def put(self, frame: Frame) -> bool:
+        """Hand over a frame (uint8 HxWx3 BGR); never blocks on the pipeline.
+
+        The frame is copied: the caller may reuse or modify it right after this returns.
+
+        Returns:
+            True if the frame was queued to a running pipeline, False if it was not streamed
+            (stopped, warming up, or the pipeline is in error).
+
+        Raises:
+            TypeError: ``frame`` is not a uint8 numpy array.
+            ValueError: ``frame`` is not a non-empty HxWx3 image.
+        """
+        check_frame(frame)
+        session = self._session
+        if session is not None:
+            session.mailbox.put(frame)
+            started = session.write_started
+            if started and not session.stall_reported:
+                self._check_stall(session, started)
+            return self._state is SpyGlassState.STREAMING
+        state = self._state
+        if state is SpyGlassState.START_WARMUP:
+            self._state = SpyGlassState.WARMUP
+        elif state is not SpyGlassState.WARMUP:
+            return False
+        self._warm_up(frame)
+        return False
+
+    def stop_streaming(self) -> None:
+        """Stop streaming: the pipeline gets EOS (files are finalized) and is closed.
+
+        Waits up to ``stop_timeout`` for the pipeline to finish, then stops it forcibly.
+        """
+        with self._lock:
+            session, self._session = self._session, None
+            self._state = SpyGlassState.STOPPED
+        self._warmup.reset()
+        if session is None:
+            return
+        self._dropped_before += session.mailbox.dropped
+        session.stopping.set()
+        session.mailbox.close()
+        thread = session.thread
+        if thread is None:
+            return
+        thread.join(self._stop_timeout)
+        if thread.is_alive():
+            self._logger.error(
+                "Pipeline did not finish within %.1f s after EOS: stopping it forcibly",
+                self._stop_timeout,
+            )
+            self._force_stop(session)
+            thread.join(self._stop_timeout)
+            if thread.is_alive():
+                self._logger.error("Streaming thread is stuck in the sink; abandoning it")
+
+    # -- subclass contract --------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _get_pipeline(self, fps: float, width: int, height: int) -> str:
+        """Return the GStreamer pipeline description, starting with ``appsrc``.
+
+        Called before each attempt to open the pipeline (also when re-opening after an error).
+        """
+
+    def _on_start(self) -> None:  # noqa: B027 (optional hook)
+        """Hook called in the streaming thread before each attempt to open the pipeline."""
+
+    def _on_stop(self) -> None:  # noqa: B027 (optional hook)
+        """Hook called in the streaming thread after each pipeline close (paired with start)."""
+
+    def _redact(self, pipeline: str) -> str:
+        """Return ``pipeline`` safe to log (override to hide secrets)."""
+        return pipeline
+
+    def _check_sink(self) -> str | None:
+        """Return a description of a sink failure, or None; polled about every 0.5 s."""
+        return None
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _warmup_needed(self) -> int:
+        return self._warmup.frames if self._requested[0] is None else 1
+
+    def _warm_up(self, frame: Frame) -> None:
+        height, width = frame.shape[:2]
+        req_fps, req_width, req_height = self._requested
+        if req_fps is None:
+            measured = self._warmup.measure(width, height)
+            if measured is None:
+                return
+            fps = measured.fps
+        else:
+            fps = req_fps
+        stream_format = StreamFormat(
+            fps=fps,
+            width=req_width if req_width is not None else width,
+            height=req_height if req_height is not None else height,
+        )
+        self._logger.info(
+            "Warmup done: %.3f fps, %dx%d",
+            stream_format.fps,
+            stream_format.width,
+            stream_format.height,
+        )
+        session = self._launch(stream_format)
+        session.mailbox.put(frame)
+
+    def _launch(self, stream_format: StreamFormat) -> _Session:
+        session = _Session(stream_format)
+        thread = threading.Thread(
+            target=self._stream,
+            args=(session,),
+            name=f"{type(self).__name__}-stream",
+            daemon=True,
+        )
+        session.thread = thread
+        with self._lock:
+            self._session = session
+        thread.start()
+        return session
+
+    def _set_state(self, session: _Session, state: SpyGlassState) -> None:
+        with self._lock:
+            if self._session is session:
+                self._state = state
+
+    def _report_error(self, session: _Session, text: str) -> None:
+        if session.error is None:
+            session.error = text
+        self._logger.error("GStreamer pipeline error: %s", text)
+
+    def _check_stall(self, session: _Session, started: float) -> None:
+        blocked = time.monotonic() - started
+        if blocked > self._stall_timeout:
+            session.stall_reported = True
+            self._report_error(session, f"sink stalled: a write blocked for {blocked:.1f} s")
+            self._set_state(session, SpyGlassState.ERROR)
+            self._force_stop(session)
+
+    def _force_stop(self, session: _Session) -> None:
+        # Setting a pipeline to NULL waits for its streaming threads, which may be stuck in the
+        # sink: never do that in the caller's thread.
+        tap = session.tap
+        if tap is not None:
+            threading.Thread(target=tap.force_stop, name="spyglass-force-stop", daemon=True).start()
+
+    def _open(self, session: _Session) -> Any | None:
+        """Try once to open the pipeline; return the writer or None (state set accordingly)."""
+        fmt = session.format
+        session.error = None
+        session.stall_reported = False
+        try:
+            self._on_start()
+        except Exception:
+            self._logger.exception("_on_start() failed")
+            self._set_state(session, SpyGlassState.ERROR)
+            self._call_on_stop()
+            return None
+        pipeline = ""
+        try:
+            pipeline = self._get_pipeline(fmt.fps, fmt.width, fmt.height)
+            tap = PipelineTap(lambda text: self._report_error(session, text))
+            session.tap = tap
+            with tap.opening():
+                writer = cv2.VideoWriter(
+                    pipeline + tap.description,
+                    cv2.CAP_GSTREAMER,
+                    0,
+                    fmt.fps,
+                    (fmt.width, fmt.height),
+                )
+            opened = writer.isOpened()
+        except Exception:
+            self._logger.exception("Could not open pipeline: %s", self._redact(pipeline))
+            writer, opened = None, False
+        if opened and session.error is None:
+            self._logger.info(
+                "Streaming %.3f fps %dx%d to pipeline: %s",
+                fmt.fps,
+                fmt.width,
+                fmt.height,
+                self._redact(pipeline),
+            )
+            self._set_state(session, SpyGlassState.STREAMING)
+            return writer
+        self._logger.error("Could not open pipeline: %s", self._redact(pipeline))
+        self._close(session, writer)
+        self._set_state(session, SpyGlassState.ERROR)
+        return None
+
+    def _close(self, session: _Session, writer: Any | None) -> None:
+        if writer is not None:
+            try:
+                writer.release()
+            except Exception:
+                self._logger.exception("Error while closing the pipeline")
+        tap, session.tap = session.tap, None
+        if tap is not None:
+            tap.close()
+        self._call_on_stop()
+
+    def _call_on_stop(self) -> None:
+        try:
+            self._on_stop()
+        except Exception:
+            self._logger.exception("_on_stop() failed")
+
+    def _stream(self, session: _Session) -> None:
+        """Streaming thread: open, write the newest frames, re-open with backoff on failure."""
+        attempt = 0
+        healthy_since = 0.0
+        writer: Any | None = None
+        stopping = session.stopping
+        mailbox = session.mailbox
+        try:
+            while not stopping.is_set():
+                if writer is None:
+                    writer = self._open(session)
+                    session.first_attempt.set()
+                    if writer is None:
+                        delay = self._backoff.delay(attempt)
+                        attempt += 1
+                        self._logger.info("Re-opening the pipeline in %.2f s", delay)
+                        stopping.wait(delay)
+                        continue
+                    healthy_since = time.monotonic()
+                frame = mailbox.take(_IDLE_WAIT)
+                if frame is not None and session.error is None:
+                    session.write_started = time.monotonic()
+                    writer.write(frame)
+                    session.write_started = 0.0
+                error = session.error or self._check_sink_safely()
+                if error is not None:
+                    if session.error is None:
+                        self._report_error(session, error)
+                    self._set_state(session, SpyGlassState.ERROR)
+                    self._close(session, writer)
+                    writer = None
+                    if time.monotonic() - healthy_since > self._backoff.maximum:
+                        attempt = 0
+                    delay = self._backoff.delay(attempt)
+                    attempt += 1
+                    self._logger.info("Re-opening the pipeline in %.2f s", delay)
+                    stopping.wait(delay)
+        finally:
+            session.first_attempt.set()
+            if writer is not None:
+                self._close(session, writer)
+
+    def _check_sink_safely(self) -> str | None:
+        try:
+            return self._check_sink()
+        except Exception as exc:
+            self._logger.exception("_check_sink() failed")
+            return f"sink check failed: {exc}"

@@ -1,0 +1,180 @@
+"""A handle on the GStreamer pipeline that ``cv2.VideoWriter`` builds from a description.
+
+OpenCV keeps its writer pipeline private and silently pops its bus messages (errors included:
+``cv2.VideoWriter.write`` returns nothing). OpenCV and PyGObject share the one libgstreamer of
+the process, so a tiny pad-less element defined here (``spyglasstap``), appended to the
+pipeline description as an unlinked element, hands its parent pipeline to Python when the
+pipeline changes state. With that handle a :class:`PipelineTap` reports every ERROR message
+posted on the pipeline bus (synchronously, in the posting thread) and can force the pipeline
+to NULL to unblock a writer stuck on a blocked sink.
+
+When PyGObject's GStreamer bindings (``gi``, ``Gst``) are missing, :func:`tap_available` is
+false and the tap does nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_ELEMENT_NAME = "spyglasstap"
+
+_lock = threading.Lock()
+_registered: bool | None = None
+_taps: dict[str, PipelineTap] = {}
+_names = itertools.count()
+_Gst: Any = None
+_GLib: Any = None
+
+_logger = logging.getLogger("PipelineTap")
+
+
+def _register() -> bool:
+    """Import gi, init GStreamer and register the ``spyglasstap`` element (once)."""
+    global _registered, _Gst, _GLib
+    with _lock:
+        if _registered is not None:
+            return _registered
+        try:
+            import gi
+
+            gi.require_version("Gst", "1.0")
+            from gi.repository import GLib, GObject, Gst
+        except (ImportError, ValueError) as exc:
+            _logger.warning(
+                "PyGObject GStreamer bindings unavailable (%s): pipeline errors cannot be "
+                "detected and blocked sinks cannot be interrupted",
+                exc,
+            )
+            _registered = False
+            return False
+        Gst.init(None)
+
+        class SpyGlassTap(Gst.Element):  # type: ignore[misc]
+            """Pad-less element that hands its parent pipeline to its PipelineTap."""
+
+            __gstmetadata__ = (
+                "SpyGlass pipeline tap",
+                "Generic",
+                "Exposes its pipeline to backpack.spyglass",
+                "backpack",
+            )
+
+            def do_change_state(self, transition: Any) -> Any:
+                tap = _taps.get(self.get_name())
+                if tap is not None:
+                    tap._attach(self.get_parent())
+                return Gst.Element.do_change_state(self, transition)
+
+        GObject.type_register(SpyGlassTap)
+        _registered = bool(Gst.Element.register(None, _ELEMENT_NAME, Gst.Rank.NONE, SpyGlassTap))
+        _Gst, _GLib = Gst, GLib
+        return _registered
+
+
+def tap_available() -> bool:
+    """Whether pipeline taps work in this process (PyGObject with GStreamer is importable)."""
+    return _register()
+
+
+class PipelineTap:
+    """Watches one cv2 writer pipeline: errors on its bus, and a way to force it to stop.
+
+    Usage: append :attr:`description` to the pipeline description, open the
+    ``cv2.VideoWriter`` inside ``with tap.opening():``, and call :meth:`close` after releasing
+    the writer.
+
+    Args:
+        on_error: called with ``"<element>: <message> (<debug>)"`` for each ERROR message,
+            from the GStreamer thread that posted it. Must be quick and thread-safe.
+    """
+
+    def __init__(self, on_error: Callable[[str], None]) -> None:
+        self._on_error = on_error
+        self._enabled = _register()
+        self._name = f"{_ELEMENT_NAME}{next(_names)}"
+        self._pipeline: Any = None
+        self._bus: Any = None
+        self._handler: int | None = None
+        if self._enabled:
+            with _lock:
+                _taps[self._name] = self
+
+    @property
+    def description(self) -> str:
+        """Pipeline description fragment to append (empty when taps are unavailable)."""
+        return f" {_ELEMENT_NAME} name={self._name}" if self._enabled else ""
+
+    @property
+    def attached(self) -> bool:
+        """Whether the tap got hold of its pipeline."""
+        return self._pipeline is not None
+
+    def opening(self) -> _QuietFloatingWarning:
+        """Context manager to wrap the ``cv2.VideoWriter`` construction in."""
+        return _QuietFloatingWarning(self._enabled)
+
+    def force_stop(self) -> None:
+        """Set the pipeline to NULL: a push blocked on a stuck sink returns (flushing)."""
+        pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.set_state(_Gst.State.NULL)
+
+    def close(self) -> None:
+        """Stop watching and drop the pipeline reference (call after releasing the writer)."""
+        with _lock:
+            _taps.pop(self._name, None)
+            bus, handler = self._bus, self._handler
+            self._bus = self._handler = self._pipeline = None
+        if bus is not None and handler is not None:
+            bus.disconnect(handler)
+            bus.disable_sync_message_emission()
+
+    def _attach(self, pipeline: Any) -> None:
+        with _lock:
+            if self._pipeline is not None or pipeline is None or self._name not in _taps:
+                return
+            bus = pipeline.get_bus()
+            bus.enable_sync_message_emission()
+            self._handler = bus.connect("sync-message::error", self._on_bus_error)
+            self._pipeline, self._bus = pipeline, bus
+
+    def _on_bus_error(self, _bus: Any, message: Any) -> None:
+        error, debug = message.parse_error()
+        source = message.src.get_name() if message.src is not None else "pipeline"
+        text = f"{source}: {error.message}"
+        if debug:
+            text += f" ({debug})"
+        self._on_error(text)
+
+
+class _QuietFloatingWarning:
+    """Hides the one spurious GLib CRITICAL that PyGObject-defined elements trigger.
+
+    gst_element_factory_create() complains "The created element should be floating" for
+    elements implemented in Python (PyGObject sinks the floating reference). Only that message
+    is dropped, only while the writer is being opened; everything else is passed on.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._handler_id: int | None = None
+
+    def __enter__(self) -> None:
+        if self._enabled:
+            self._handler_id = _GLib.log_set_handler(
+                "GStreamer", _GLib.LogLevelFlags.LEVEL_CRITICAL, self._filter, None
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handler_id is not None:
+            _GLib.log_remove_handler("GStreamer", self._handler_id)
+            self._handler_id = None
+
+    @staticmethod
+    def _filter(domain: str, level: Any, message: str, *_user_data: object) -> None:
+        if "should be floating" not in message:
+            _GLib.log_default_handler(domain, level, message, None)
