@@ -1,0 +1,46 @@
+"""Restream frames to Amazon Kinesis Video Streams (``kvssink``) with managed credentials.
+
+Example:
+    >>> from backpack.kvs import KVSSpyGlass, KVSFileCredentialsHandler
+    >>> spyglass = KVSSpyGlass(
+    ...     stream_region="us-east-1",
+    ...     stream_name="panorama-video",
+    ...     credentials_handler=KVSFileCredentialsHandler(),
+    ...     dotenv_path="/panorama/.env",
+    ... )
+    >>> spyglass.start_streaming()
+    >>> spyglass.put(frame)  # in the frame loop
+"""
+
+from __future__ import annotations
+
+from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
+from backpack.kvs.credentials_file import (
+    KVSFileCredentialsHandler,
+    KVSRefreshStatus,
+    format_credentials_file,
+)
+from backpack.kvs.environment import KVSEnvironmentCredentialsHandler
+from backpack.kvs.inline import KVSInlineCredentialsHandler
+from backpack.kvs.sources import (
+    AssumeRoleCredentialsSource,
+    KVSCredentialsSource,
+    SessionCredentialsSource,
+)
+from backpack.kvs.spyglass import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
+
+__all__ = [
+    "AssumeRoleCredentialsSource",
+    "KVSCredentials",
+    "KVSCredentialsHandler",
+    "KVSCredentialsSource",
+    "KVSEnvironmentCredentialsHandler",
+    "KVSFileCredentialsHandler",
+    "KVSInlineCredentialsHandler",
+    "KVSRefreshStatus",
+    "KVSSinkNotFoundError",
+    "KVSSpyGlass",
+    "SessionCredentialsSource",
+    "format_credentials_file",
+    "kvssink_available",
+]
