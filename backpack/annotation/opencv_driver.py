@@ -206,7 +206,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         height: int,
     ) -> None:
         """Draw ``text`` with (x, y) as the bottom-left of its box's text baseline."""
-        text_width, text_height, depth = self._measure(text)
+        size = self._text_sizes.get(text)
+        text_width, text_height, depth = size if size is not None else self._measure(text)
         pad = self._padding
         right = x + text_width + 2 * pad
         top = y - text_height - pad
