@@ -1,0 +1,217 @@
+"""AutoIdentity: what this Panorama application instance is, and which device runs it.
+
+Looks the application instance up with ``panorama:ListApplicationInstances`` (the only
+permission needed), by the id passed in or the ``AppGraph_Uid`` environment variable that the
+Panorama runtime sets.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.paginate import Paginator
+
+__all__ = ["APPLICATION_INSTANCE_ID_ENV", "AutoIdentity"]
+
+APPLICATION_INSTANCE_ID_ENV = "AppGraph_Uid"
+"""Environment variable holding the application instance id on a Panorama appliance."""
+
+_OPERATION = "list_application_instances"
+# The Panorama service model restored by botocore-a-la-carte-panorama ships no paginator
+# definition; this is the one AWS documents for ListApplicationInstances.
+_PAGINATION = {
+    "input_token": "NextToken",
+    "output_token": "NextToken",
+    "limit_key": "MaxResults",
+    "result_key": "ApplicationInstances",
+}
+_FIELDS = (
+    "application_created_time",
+    "application_description",
+    "application_instance_id",
+    "application_name",
+    "application_status",
+    "application_tags",
+    "device_id",
+    "device_name",
+)
+
+
+class AutoIdentity:
+    """Details of the running application instance and its device, from the Panorama API.
+
+    All fields are ``None`` when the instance cannot be identified (no id, unknown id, API
+    unreachable or access denied); a warning is logged and no exception is raised.
+
+    Args:
+        device_region: AWS region where the Panorama appliance is provisioned.
+        application_instance_id: Instance to describe; defaults to ``$AppGraph_Uid``.
+        boto3_session: Session to create the Panorama client from (default: a new one).
+        max_attempts: Total attempts per API call, with botocore's standard retry mode and
+            backoff; 1 (default) means no retries.
+        page_size: Instances requested per ``ListApplicationInstances`` page (default: the
+            service's).
+        botocore_config: Extra client configuration, merged over the timeouts and retries.
+
+    Example:
+        >>> auto_identity = AutoIdentity(device_region="us-east-1")  # doctest: +SKIP
+        >>> auto_identity.device_name  # doctest: +SKIP
+        'my_panorama'
+    """
+
+    def __init__(
+        self,
+        device_region: str,
+        application_instance_id: str | None = None,
+        *,
+        boto3_session: boto3.Session | None = None,
+        max_attempts: int = 1,
+        page_size: int | None = None,
+        botocore_config: Config | None = None,
+    ) -> None:
+        if not isinstance(device_region, str) or not device_region:
+            raise ValueError(f"device_region must be a non-empty str, got {device_region!r}")
+        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
+            raise TypeError(f"max_attempts must be an int, got {type(max_attempts).__name__}")
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+        if page_size is not None and (isinstance(page_size, bool) or page_size < 1):
+            raise ValueError(f"page_size must be a positive int or None, got {page_size!r}")
+        self._logger = logging.getLogger(type(self).__name__)
+        self._device_region = device_region
+        self._application_instance_id: str | None = None
+        self._application_name: str | None = None
+        self._application_description: str | None = None
+        self._application_status: str | None = None
+        self._application_tags: dict[str, str] | None = None
+        self._application_created_time: datetime.datetime | None = None
+        self._device_id: str | None = None
+        self._device_name: str | None = None
+
+        instance_id = application_instance_id or os.environ.get(APPLICATION_INSTANCE_ID_ENV)
+        if not instance_id:
+            self._logger.warning(
+                "No application instance id: pass application_instance_id or set %s",
+                APPLICATION_INSTANCE_ID_ENV,
+            )
+            return
+        config = Config(
+            connect_timeout=5,
+            read_timeout=10,
+            retries={"total_max_attempts": max_attempts, "mode": "standard"},
+        )
+        if botocore_config is not None:
+            config = config.merge(botocore_config)
+        try:
+            session = boto3_session if boto3_session is not None else boto3.Session()
+            # boto3-stubs has no Panorama overload: the service left botocore's own models.
+            client = cast(Any, session).client("panorama", region_name=device_region, config=config)
+            instance = _find(_instances(client, page_size), instance_id)
+        except (BotoCoreError, ClientError) as exc:
+            self._logger.warning(
+                "Could not list Panorama application instances in %s: %s", device_region, exc
+            )
+            return
+        if instance is None:
+            self._logger.warning(
+                "Application instance %s not found in %s", instance_id, device_region
+            )
+            return
+        self._application_instance_id = instance.get("ApplicationInstanceId")
+        self._application_name = instance.get("Name")
+        self._application_description = instance.get("Description")
+        self._application_status = instance.get("HealthStatus")
+        tags = instance.get("Tags")
+        self._application_tags = dict(tags) if tags is not None else None
+        self._application_created_time = instance.get("CreatedTime")
+        self._device_id = instance.get("DefaultRuntimeContextDevice")
+        self._device_name = instance.get("DefaultRuntimeContextDeviceName")
+
+    @property
+    def device_region(self) -> str:
+        """Region the lookup ran in."""
+        return self._device_region
+
+    @property
+    def application_instance_id(self) -> str | None:
+        """Application instance id, e.g. ``applicationInstance-0123...``."""
+        return self._application_instance_id
+
+    @property
+    def application_name(self) -> str | None:
+        """Name of the application instance."""
+        return self._application_name
+
+    @property
+    def application_description(self) -> str | None:
+        """Description of the application instance."""
+        return self._application_description
+
+    @property
+    def application_status(self) -> str | None:
+        """Health status of the application instance, e.g. ``RUNNING``."""
+        return self._application_status
+
+    @property
+    def application_tags(self) -> dict[str, str] | None:
+        """Tags of the application instance (a copy)."""
+        return None if self._application_tags is None else dict(self._application_tags)
+
+    @property
+    def application_created_time(self) -> datetime.datetime | None:
+        """When the application instance was created (timezone-aware)."""
+        return self._application_created_time
+
+    @property
+    def device_id(self) -> str | None:
+        """Id of the device running the application, e.g. ``device-0123...``."""
+        return self._device_id
+
+    @property
+    def device_name(self) -> str | None:
+        """Name of the device running the application."""
+        return self._device_name
+
+    def __repr__(self) -> str:
+        lines = ["<AutoIdentity"]
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                text = "None"
+            elif name == "application_tags":
+                text = json.dumps(value)
+            else:
+                text = f'"{value}"'
+            lines.append(f"    {name}={text}")
+        lines.append(">")
+        return "\n".join(lines)
+
+
+def _instances(client: Any, page_size: int | None) -> Iterator[Mapping[str, Any]]:
+    """Every application instance, page by page, through botocore's paginator."""
+    if client.can_paginate(_OPERATION):
+        paginator = client.get_paginator(_OPERATION)
+    else:
+        paginator = Paginator(
+            client.list_application_instances,
+            _PAGINATION,
+            client.meta.service_model.operation_model("ListApplicationInstances"),
+        )
+    pagination: dict[str, int] = {} if page_size is None else {"PageSize": page_size}
+    for page in paginator.paginate(PaginationConfig=pagination):
+        yield from page.get("ApplicationInstances", [])
+
+
+def _find(instances: Iterator[Mapping[str, Any]], instance_id: str) -> Mapping[str, Any] | None:
+    for instance in instances:
+        if instance.get("ApplicationInstanceId") == instance_id:
+            return instance
+    return None
