@@ -131,3 +131,14 @@ def test_bounding_box_from_rect_takes_corners_and_color() -> None:
     recolored = BoundingBoxAnnotation(rect=rect, color=Color.GREEN)
     assert recolored.color == Color.GREEN and recolored.rect is not None
     assert recolored.rect.color == Color.GREEN
+
+
+def test_bounding_box_replace_changes_labels_and_color_and_moves_with_rect_none() -> None:
+    box = BoundingBoxAnnotation(point1=Point(0.1, 0.2), point2=Point(0.4, 0.8), top_label="a")
+    relabeled = dataclasses.replace(box, top_label="b", color=Color.RED)
+    assert (relabeled.top_label, relabeled.color) == ("b", Color.RED)
+    assert relabeled.rect == RectAnnotation(Point(0.1, 0.2), Point(0.4, 0.8), Color.RED)
+    moved = dataclasses.replace(box, point2=Point(0.5, 0.9), rect=None)
+    assert moved.rect == RectAnnotation(Point(0.1, 0.2), Point(0.5, 0.9))
+    with pytest.raises(ValueError, match="not both"):
+        dataclasses.replace(box, point2=Point(0.5, 0.9))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass
-from typing import Any, ClassVar, Tuple, Union
+from typing import Any, ClassVar, Sequence, Union
 
 from backpack.annotation.color import Color
 from backpack.annotation.geometry import Point
@@ -204,7 +204,7 @@ class PolyLineAnnotation:
         (Point(x=0.1, y=0.1), Point(x=0.5, y=0.9))
     """
 
-    points: Tuple[Point, ...]
+    points: Sequence[Point]
     closed: bool = False
     color: Color | None = None
     thickness: int | None = None
@@ -236,8 +236,10 @@ class BoundingBoxAnnotation:
     """A detection box: a rectangle with an optional label above it and/or below it.
 
     Give the box either as ``point1``/``point2`` (opposite corners, any order) or as
-    ``rect=RectAnnotation(...)`` (not both). After construction ``point1``, ``point2`` and
-    ``rect`` are all set and consistent; ``color=None`` takes ``rect.color`` when a rect is given.
+    ``rect=RectAnnotation(...)``; both only when they agree (so :func:`dataclasses.replace` can
+    change labels or color). After construction ``point1``, ``point2`` and ``rect`` are all set
+    and consistent; ``color=None`` takes ``rect.color`` when a rect is given. To move a box with
+    ``replace``, pass ``rect=None`` along with the new corners.
     ``top_label`` is drawn just above the box's top-left corner, ``bottom_label`` just below its
     bottom-left corner; ``None`` means no label. Labels follow the :class:`LabelAnnotation` text
     policy (an empty string raises; use ``None``).
@@ -259,27 +261,35 @@ class BoundingBoxAnnotation:
     def __post_init__(self) -> None:
         owner = "BoundingBoxAnnotation"
         rect = self.rect
+        point1 = self.point1
+        point2 = self.point2
         if rect is not None:
             if not isinstance(rect, RectAnnotation):
                 raise TypeError(
                     f"{owner}.rect must be a RectAnnotation or None, "
                     f"got {type(rect).__name__} {rect!r}"
                 )
-            if self.point1 is not None or self.point2 is not None:
-                raise ValueError(f"{owner}: give either rect or point1/point2, not both")
-            object.__setattr__(self, "point1", rect.point1)
-            object.__setattr__(self, "point2", rect.point2)
+            if (point1 is not None and point1 != rect.point1) or (
+                point2 is not None and point2 != rect.point2
+            ):
+                raise ValueError(
+                    f"{owner}: give either rect or point1/point2, not both "
+                    f"(rect={rect!r}, point1={point1!r}, point2={point2!r})"
+                )
+            point1 = rect.point1
+            point2 = rect.point2
+            object.__setattr__(self, "point1", point1)
+            object.__setattr__(self, "point2", point2)
             if self.color is None:
                 object.__setattr__(self, "color", rect.color)
+        elif point1 is None or point2 is None:
+            raise ValueError(f"{owner} needs rect= or both point1= and point2=")
         else:
-            if self.point1 is None or self.point2 is None:
-                raise ValueError(f"{owner} needs rect= or both point1= and point2=")
-            _check_point(owner, "point1", self.point1)
-            _check_point(owner, "point2", self.point2)
+            _check_point(owner, "point1", point1)
+            _check_point(owner, "point2", point2)
         _check_color(owner, self.color)
         if rect is None or rect.color != self.color:
-            assert self.point1 is not None and self.point2 is not None
-            object.__setattr__(self, "rect", RectAnnotation(self.point1, self.point2, self.color))
+            object.__setattr__(self, "rect", RectAnnotation(point1, point2, self.color))
         if self.top_label is not None:
             _check_text(owner, "top_label", self.top_label)
         if self.bottom_label is not None:

@@ -49,37 +49,36 @@ def _positive_int(name: str, value: Any) -> int:
 class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     """Draws annotations on a BGR ``uint8`` numpy image of shape ``(H, W, 3)``, in place.
 
-        :meth:`render` draws on the very array it is given and returns it; pass a copy
-        (``stream.image.copy()``) when the original must stay untouched. Normalized coordinates
-        map to pixels as ``floor(x * W)``, ``floor(y * H)`` (``1.0`` lands on the last pixel).
+    :meth:`render` draws on the very array it is given and returns it; pass a copy
+    (``stream.image.copy()``) when the original must stay untouched. Normalized coordinates
+    map to pixels as ``floor(x * W)``, ``floor(y * H)`` (``1.0`` lands on the last pixel).
 
-        Labels (and timestamps, bounding-box labels) are drawn on a filled box of the annotation's
-        color, with black or white text, whichever contrasts more; a label box that would leave the
-        image is shifted back inside it. Annotations with ``color=None`` use ``default_color``.
+    Labels (and timestamps, bounding-box labels) are drawn on a filled box of the annotation's
+    color, with black or white text, whichever contrasts more; a label box that would leave the
+    image is shifted back inside it. Annotations with ``color=None`` use ``default_color``.
 
-        Args:
-            default_color: color of annotations whose ``color`` is ``None``.
-            thickness: line thickness in pixels for rectangles, boxes, lines, polylines and
-                markers (lines and polylines may override it).
-            font_face: an OpenCV Hershey font (``cv2.FONT_HERSHEY_*``).
-            font_scale: OpenCV font scale of labels.
-            text_thickness: stroke thickness of label text in pixels.
-            label_padding: pixels between label text and the edge of its background box.
-            label_background: draw the filled box behind labels; ``False`` draws bare text in the
-                annotation's color.
-            marker_size: marker size in pixels.
-            line_type: ``cv2.LINE_8`` (fast, default), ``cv2.LINE_4`` or ``cv2.LINE_AA``.
-            clock: see :class:`AnnotationDriver`.
+    Args:
+        default_color: color of annotations whose ``color`` is ``None``.
+        thickness: line thickness in pixels for rectangles, boxes, lines, polylines and
+            markers (lines and polylines may override it).
+        font_face: an OpenCV Hershey font (``cv2.FONT_HERSHEY_*``).
+        font_scale: OpenCV font scale of labels.
+        text_thickness: stroke thickness of label text in pixels.
+        label_padding: pixels between label text and the edge of its background box.
+        label_background: draw the filled box behind labels; ``False`` draws bare text in the
+            annotation's color.
+        marker_size: marker size in pixels.
+        line_type: ``cv2.LINE_8`` (fast, default), ``cv2.LINE_4`` or ``cv2.LINE_AA``.
+        clock: see :class:`AnnotationDriver`.
 
-        Example:
-            >>> import numpy as np
-    import numpy.typing as npt
-            >>> from backpack.annotation import Point, RectAnnotation
-            >>> frame = np.zeros((1080, 1920, 3), np.uint8)
-            >>> driver = OpenCVImageAnnotationDriver(thickness=3)
-            >>> rect = RectAnnotation(point1=Point(0.1, 0.1), point2=Point(0.9, 0.9))
-            >>> driver.render([rect], frame) is frame
-            True
+    Example:
+        >>> import numpy as np
+        >>> from backpack.annotation import Point, RectAnnotation
+        >>> frame = np.zeros((1080, 1920, 3), np.uint8)
+        >>> driver = OpenCVImageAnnotationDriver(thickness=3)
+        >>> rect = RectAnnotation(point1=Point(0.1, 0.1), point2=Point(0.9, 0.9))
+        >>> driver.render([rect], frame) is frame
+        True
     """
 
     _TEXT_SIZE_CACHE_LIMIT = 4096
@@ -160,7 +159,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         if not isinstance(image, np.ndarray):
             raise TypeError(
                 "image must be a numpy.ndarray of shape (H, W, 3), dtype uint8 (BGR), "
-                f"got {type(image).__name__} {image!r}"[:200]
+                f"got {type(image).__name__}"
             )
         if image.dtype != np.uint8:
             raise ValueError(f"image dtype must be uint8, got {image.dtype}")
