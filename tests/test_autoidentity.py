@@ -153,18 +153,22 @@ def test_pages_through_list_application_instances() -> None:
     calls = _counter(session)
     # moto lists instances in creation order: the last one is on the third page of two.
     identity = AutoIdentity(
-        device_region="us-east-1", application_instance_id=ids[-1], boto3_session=session,
+        device_region="us-east-1",
+        application_instance_id=ids[-1],
+        boto3_session=session,
         page_size=2,
-    )  # fmt: skip
+    )
     assert identity.application_name == "app4"
     assert len(calls) == 3
     assert "maxResults=2" in calls[0] and "nextToken=" in calls[-1]
     # the first page is enough for the first instance
     calls.clear()
     first = AutoIdentity(
-        device_region="us-east-1", application_instance_id=ids[0], boto3_session=session,
+        device_region="us-east-1",
+        application_instance_id=ids[0],
+        boto3_session=session,
         page_size=2,
-    )  # fmt: skip
+    )
     assert first.application_name == "app0" and len(calls) == 1
 
 

@@ -296,21 +296,33 @@ def test_ordinal_schedule_fires_every_nth_tick() -> None:
 @pytest.mark.parametrize(
     ("factory", "error", "match"),
     [
-        (lambda: IntervalSchedule(interval=datetime.timedelta(0), callback=print), ValueError,
-         "interval"),
-        (lambda: IntervalSchedule(interval=datetime.timedelta(seconds=-1), callback=print),
-         ValueError, "interval"),
+        (
+            lambda: IntervalSchedule(interval=datetime.timedelta(0), callback=print),
+            ValueError,
+            "interval",
+        ),
+        (
+            lambda: IntervalSchedule(interval=datetime.timedelta(seconds=-1), callback=print),
+            ValueError,
+            "interval",
+        ),
         (lambda: IntervalSchedule(interval=5, callback=print), TypeError, "interval"),
         (lambda: OrdinalSchedule(ordinal=0, callback=print), ValueError, "ordinal"),
         (lambda: OrdinalSchedule(ordinal=2.0, callback=print), TypeError, "ordinal"),
         (lambda: OrdinalSchedule(ordinal=2, callback="print"), TypeError, "callback"),
-        (lambda: AtSchedule(at=datetime.datetime(2030, 1, 1), callback=print), ValueError,
-         "timezone-aware"),
+        (
+            lambda: AtSchedule(at=datetime.datetime(2030, 1, 1), callback=print),
+            ValueError,
+            "timezone-aware",
+        ),
         (lambda: AtSchedule(at="2030-01-01", callback=print), TypeError, "datetime"),
-        (lambda: OrdinalSchedule(ordinal=2, callback=print, executor=object()), TypeError,
-         "executor"),
+        (
+            lambda: OrdinalSchedule(ordinal=2, callback=print, executor=object()),
+            TypeError,
+            "executor",
+        ),
     ],
-)  # fmt: skip
+)
 def test_schedules_validate_arguments(factory: Any, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         factory()
@@ -421,8 +433,9 @@ def test_alarmclock_schedule_may_remove_itself_during_tick() -> None:
 def test_tachometer_reports_statistics_per_interval() -> None:
     clock = FakeClock()
     reports: list[tuple[Any, ...]] = []
-    tach = Tachometer(lambda *stats: reports.append(stats), datetime.timedelta(seconds=10),
-                      clock=clock)  # fmt: skip
+    tach = Tachometer(
+        lambda *stats: reports.append(stats), datetime.timedelta(seconds=10), clock=clock
+    )
     assert tach.stats_interval == datetime.timedelta(seconds=10)
     for now in (0.0, 1.0, 3.0, 6.0, 10.5):  # intervals 1, 2, 3, 4.5; 10.5 closes the window
         clock.set(now)
