@@ -77,8 +77,10 @@ class AutoIdentity:
         page_size: int | None = None,
         botocore_config: Config | None = None,
     ) -> None:
-        if not isinstance(device_region, str) or not device_region:
-            raise ValueError(f"device_region must be a non-empty str, got {device_region!r}")
+        if not isinstance(device_region, str):
+            raise TypeError(f"device_region must be a str, got {type(device_region).__name__}")
+        if not device_region:
+            raise ValueError("device_region must not be empty")
         if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
             raise TypeError(f"max_attempts must be an int, got {type(max_attempts).__name__}")
         if max_attempts < 1:

@@ -227,6 +227,7 @@ def test_retries_on_request_use_botocore_retry_machinery(
     ("kwargs", "error", "match"),
     [
         ({"device_region": ""}, ValueError, "device_region"),
+        ({"device_region": None}, TypeError, "device_region"),
         ({"max_attempts": 0}, ValueError, "max_attempts"),
         ({"max_attempts": "3"}, TypeError, "max_attempts"),
         ({"page_size": 0}, ValueError, "page_size"),
