@@ -172,6 +172,18 @@ def test_pages_through_list_application_instances() -> None:
     assert first.application_name == "app0" and len(calls) == 1
 
 
+def test_pages_with_the_service_default_page_size() -> None:
+    # moto's default page holds 123 instances; the 124th is only on the second page.
+    panorama = _panorama()
+    device_id = _provision(panorama)
+    ids = [_create_app(panorama, device_id, f"app{i}") for i in range(124)]
+    session = boto3.Session()
+    calls = _counter(session)
+    identity = AutoIdentity("us-east-1", ids[-1], boto3_session=session)
+    assert identity.application_name == "app123"
+    assert len(calls) == 2
+
+
 def test_device_region_is_honoured() -> None:
     panorama = _panorama("eu-west-1")
     instance_id = _create_app(panorama, _provision(panorama, "eu_device"))
