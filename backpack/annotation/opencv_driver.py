@@ -122,7 +122,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self._background = bool(label_background)
         self._line_type = line_type
         self._text_sizes: Dict[str, _TextSize] = {}
-        self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], Image] = {}
+        self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
         try:
             self._measure("Ag")
         except cv2.error as exc:
