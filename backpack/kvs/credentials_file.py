@@ -158,7 +158,9 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             Panorama application role's; botocore renews them 15 minutes before expiry.
         source: any :class:`~backpack.kvs.sources.KVSCredentialsSource` instead of a session,
             e.g. :class:`~backpack.kvs.sources.AssumeRoleCredentialsSource`.
-        refresh_before: how long before expiration to fetch new credentials. Credentials that
+        refresh_before: how long before expiration to fetch new credentials. The default,
+            14 minutes, is just inside botocore's 15-minute advisory refresh window, so a
+            session's refreshable credentials have been renewed when asked. Credentials that
             arrive already inside this window are refreshed halfway to their expiration.
             Static credentials (no expiration) are re-read at this interval.
         retry_initial: first delay after a failed refresh.

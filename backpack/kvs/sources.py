@@ -38,7 +38,9 @@ class SessionCredentialsSource:
     ``RefreshableCredentials`` that renew themselves when they are within 15 minutes of expiry.
 
     The expiration time comes from botocore's ``RefreshableCredentials`` (it has no public
-    accessor; ``_expiry_time`` is read). Credentials without one (static keys) have no expiry.
+    accessor; ``_expiry_time`` is read right after ``get_frozen_credentials()``, which is what
+    renews them). Credentials without one (static keys, or a token from environment variables)
+    have no known expiry.
 
     Args:
         boto3_session: the session; default ``boto3.Session()``.
