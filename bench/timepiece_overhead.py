@@ -1,0 +1,83 @@
+"""Timepiece overhead: Ticker.tick() and ``with StopWatch`` against the same work by hand.
+
+The baselines are what you would write by hand to collect the same data: read
+``time.perf_counter()`` and append the interval to a bounded ``collections.deque``.
+Both sides run as statements compiled into the same timeit loop (~100k iterations a sample).
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from bench.config import Config
+from bench.measure import interleaved, per_call
+from bench.result import Result, Target
+
+GROUP = "timepiece"
+TARGET = Target("<=", 2.0)
+
+TICKER_SETUP = "from backpack.timepiece import Ticker\nticker = Ticker(max_intervals=100)"
+TICKER_STMT = "ticker.tick()"
+TICK_BY_HAND_SETUP = (
+    "from collections import deque\n"
+    "from time import perf_counter\n"
+    "intervals = deque(maxlen=100)\n"
+    "last = perf_counter()"
+)
+TICK_BY_HAND_STMT = "now = perf_counter()\nintervals.append(now - last)\nlast = now"
+
+STOPWATCH_SETUP = (
+    "from backpack.timepiece import StopWatch\nwatch = StopWatch('x', max_intervals=100)"
+)
+STOPWATCH_STMT = "with watch:\n    pass"
+WATCH_BY_HAND_SETUP = (
+    "from collections import deque\nfrom time import perf_counter\nintervals = deque(maxlen=100)"
+)
+WATCH_BY_HAND_STMT = "start = perf_counter()\nintervals.append(perf_counter() - start)"
+
+
+def run(config: Config) -> List[Result]:
+    """Measure both overheads; figures are nanoseconds per call."""
+    number = config.timeit_number
+    rows = []
+    cases = [
+        (
+            "Ticker.tick()",
+            TICKER_SETUP,
+            TICKER_STMT,
+            TICK_BY_HAND_SETUP,
+            TICK_BY_HAND_STMT,
+        ),
+        (
+            "with StopWatch: (enter+exit)",
+            STOPWATCH_SETUP,
+            STOPWATCH_STMT,
+            WATCH_BY_HAND_SETUP,
+            WATCH_BY_HAND_STMT,
+        ),
+    ]
+    for name, setup, stmt, base_setup, base_stmt in cases:
+        comparison = interleaved(
+            per_call(stmt, setup, number),
+            per_call(base_stmt, base_setup, number),
+            config.rounds,
+        )
+        rows.append(
+            Result.judged(
+                GROUP,
+                name,
+                "ns/call",
+                ours=comparison.ours * 1e9,
+                baseline=comparison.baseline * 1e9,
+                ratio=comparison.ratio,
+                target=TARGET,
+                note="baseline: perf_counter() + deque(maxlen=100).append by hand",
+                details={
+                    "ours_stmt": stmt,
+                    "baseline_stmt": base_stmt,
+                    "iterations_per_sample": number,
+                    **comparison.details(scale=1e9),
+                },
+            )
+        )
+    return rows
