@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Bootstrap the offline base images (Debian bookworm, minbase) for amd64 and arm64
+# with debootstrap and import them as local images tagged per architecture:
+#   backpack-local/debian:bookworm-amd64, backpack-local/debian:bookworm-arm64
+# Only used when no registry can supply a base image; skipped per architecture
+# when the tag already exists. arm64 runs its second stage under qemu (binfmt).
+#
+# Usage: build/bootstrap-base-images.sh [amd64] [arm64]
+set -euo pipefail
+# shellcheck source=build/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+archs=("$@")
+((${#archs[@]})) || archs=(amd64 arm64)
+work=$BACKPACK_CACHE/rootfs
+mkdir -p "$work"
+
+bootstrap() {
+  local arch=$1 tag dir tarball ctx
+  tag=$(base_tag "$arch")
+  if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
+    log "$tag already present"
+    return 0
+  fi
+  dir=$work/$BASE_SUITE-$arch
+  tarball=$work/$BASE_SUITE-$arch.tar
+  if [ ! -s "$tarball" ]; then
+    rm -rf "$dir"
+    log "debootstrap $BASE_SUITE $arch -> $dir"
+    debootstrap --variant=minbase --arch="$arch" "$BASE_SUITE" "$dir" "$mirror" \
+      >"$work/debootstrap-$arch.log" 2>&1 || {
+      tail -20 "$work/debootstrap-$arch.log" >&2
+      die "debootstrap $arch failed"
+    }
+    # Same trimming the official debian images do: no apt lists or package cache.
+    rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
+      "$dir"/var/log/*.log "$dir"/tmp/* "$dir"/root/.bash_history
+    printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
+      >"$dir/etc/apt/apt.conf.d/90backpack-no-recommends"
+    tar --numeric-owner -C "$dir" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$dir"
+  fi
+  ctx=$(mktemp -d)
+  ln "$tarball" "$ctx/rootfs.tar" 2>/dev/null || cp "$tarball" "$ctx/rootfs.tar"
+  cat >"$ctx/Dockerfile" <<'DF'
+FROM scratch
+ADD rootfs.tar /
+ENV LANG=C.UTF-8
+CMD ["bash"]
+DF
+  log "importing $tag"
+  "$DOCKER" buildx build --platform "linux/$arch" --load -t "$tag" \
+    --label "org.opencontainers.image.title=Debian $BASE_SUITE ($arch, debootstrap minbase)" \
+    --label "org.opencontainers.image.source=$mirror" "$ctx" >&2
+  rm -rf "$ctx"
+}
+
+for arch in "${archs[@]}"; do
+  bootstrap "$arch"
+done
