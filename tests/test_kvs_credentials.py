@@ -6,6 +6,7 @@ parsed back and checked against moto's GetCallerIdentity.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from datetime import timedelta
@@ -178,3 +179,20 @@ def test_property_formatting() -> None:
         format_property("Bad Name", 1)
     with pytest.raises(ValueError, match="non-printable"):
         format_property("stream-name", "a\nb")
+
+
+def test_log_records_are_redacted_including_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    handler = KVSInlineCredentialsHandler("AKIALOGEXAMPLE", "log-secret-value-123")
+    body = b"<SecretAccessKey>unregistered/secret+1</SecretAccessKey>"
+    logging.getLogger("botocore.parsers").debug("Response body:\n%r", body)
+    try:
+        raise RuntimeError("rejected log-secret-value-123")
+    except RuntimeError:
+        logging.getLogger("KVSInlineCredentialsHandler").exception("failed")
+    assert handler.kvssink_str()  # the handler is alive; its secret is registered
+    text = caplog.text
+    assert "unregistered/secret+1" not in text
+    assert "log-secret-value-123" not in text
+    assert "<SecretAccessKey>***</SecretAccessKey>" in text
+    assert "RuntimeError: rejected ***" in text

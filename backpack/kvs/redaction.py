@@ -100,7 +100,10 @@ class RedactingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: let the handler report it as usual
+            return True
         redacted = redact(message)
         if redacted != message:
             record.msg = redacted
