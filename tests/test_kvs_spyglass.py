@@ -16,7 +16,7 @@ import boto3
 import cv2
 import pytest
 from kvs_helpers import role_profile_session
-from spyglass_helpers import PALETTE, color_frame, decode_file, palette_index
+from spyglass_helpers import PALETTE, color_frame, decode_file, free_port, palette_index
 
 from backpack.kvs import (
     KVSEnvironmentCredentialsHandler,
@@ -139,6 +139,11 @@ def test_streams_through_real_kvssink_when_available(
         )
     boto3.client("kinesisvideo").create_stream(StreamName="backpack-test", DataRetentionInHours=1)
     monkeypatch.setenv("CONTROL_PLANE_URI", aws_env)  # kvssink's control-plane override
+    # moto's GetDataEndpoint names a real AWS host: send any HTTPS (data plane) to a closed
+    # local port so nothing ever reaches AWS; the control plane (moto, plain HTTP) is direct.
+    for name in ("https_proxy", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
     session = role_profile_session(tmp_path, monkeypatch)
     handler = KVSFileCredentialsHandler(
         tmp_path / "creds", session, refresh_before=timedelta(minutes=5)
@@ -147,7 +152,9 @@ def test_streams_through_real_kvssink_when_available(
     spyglass.start_streaming()
     try:
         assert spyglass.state is SpyGlassState.STREAMING
-        assert handler.status.access_key_id is not None  # kvssink found the file written
+        assert (
+            handler.status.access_key_id is not None
+        )  # the file was written before kvssink started
         for index in range(20):
             spyglass.put(color_frame(index, 320, 240))
             time.sleep(0.1)  # about the stream's 10 fps
