@@ -221,7 +221,7 @@ def test_no_secret_reaches_any_log_record_at_debug(
         issued.access_key_id, issued.secret_access_key, issued.session_token
     )
     environment.start()
-    boto3.client("sts").get_caller_identity()  # a request signed with the session token
+    boto3.Session().client("sts").get_caller_identity()  # signed with the session token
     environment.stop()
     env_spyglass = KVSSpyGlass("us-east-1", "cam", environment)
     env_spyglass._get_pipeline(25.0, 320, 240)

@@ -101,7 +101,7 @@ def test_environment_handler_sets_and_restores_variables() -> None:
         assert os.environ["AWS_SECRET_ACCESS_KEY"] == issued.secret_access_key
         assert os.environ["AWS_SESSION_TOKEN"] == issued.session_token
         # What kvssink would read is what STS issued: a default-chain client agrees.
-        arn = boto3.client("sts").get_caller_identity()["Arn"]
+        arn = boto3.Session().client("sts").get_caller_identity()["Arn"]
         assert ASSUMED_ROLE_ARN.fullmatch(arn)
     finally:
         handler.stop()
