@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.base import SpyGlass
+from backpack.spyglass.encoder import H264Settings
 from backpack.spyglass.environment import load_environment
+from backpack.spyglass.file import FileSpyGlass
 from backpack.spyglass.frame import Frame, check_frame
 from backpack.spyglass.state import SpyGlassState
 from backpack.spyglass.warmup import StreamFormat, Warmup
 
 __all__ = [
     "Backoff",
+    "FileSpyGlass",
     "Frame",
+    "H264Settings",
     "SpyGlass",
     "SpyGlassState",
     "StreamFormat",

@@ -52,6 +52,7 @@ class _Session:
         self.first_attempt = threading.Event()
         self.error: str | None = None
         self.write_started = 0.0
+        self.written = 0
         self.stall_reported = False
         self.tap: PipelineTap | None = None
         self.thread: threading.Thread | None = None
@@ -133,6 +134,7 @@ class SpyGlass(abc.ABC):
         self._session: _Session | None = None
         self._requested: tuple[float | None, int | None, int | None] = (None, None, None)
         self._dropped_before = 0
+        self._written_before = 0
         if dotenv_path is not None:
             load_environment(dotenv_path)
 
@@ -154,6 +156,12 @@ class SpyGlass(abc.ABC):
         """Frames accepted by :meth:`put` but never written (replaced by a newer frame)."""
         session = self._session
         return self._dropped_before + (session.mailbox.dropped if session is not None else 0)
+
+    @property
+    def written_frames(self) -> int:
+        """Frames written to a pipeline since this object was created."""
+        session = self._session
+        return self._written_before + (session.written if session is not None else 0)
 
     def start_streaming(
         self,
@@ -233,12 +241,15 @@ class SpyGlass(abc.ABC):
         self._warmup.reset()
         if session is None:
             return
-        self._dropped_before += session.mailbox.dropped
         session.stopping.set()
         session.mailbox.close()
         thread = session.thread
-        if thread is None:
-            return
+        if thread is not None:
+            self._join(session, thread)
+        self._dropped_before += session.mailbox.dropped
+        self._written_before += session.written
+
+    def _join(self, session: _Session, thread: threading.Thread) -> None:
         thread.join(self._stop_timeout)
         if thread.is_alive():
             self._logger.error(
@@ -426,6 +437,7 @@ class SpyGlass(abc.ABC):
                     session.write_started = time.monotonic()
                     writer.write(frame)
                     session.write_started = 0.0
+                    session.written += 1
                 error = session.error or self._check_sink_safely()
                 if error is not None:
                     if session.error is None:

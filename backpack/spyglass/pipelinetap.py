@@ -3,8 +3,8 @@
 OpenCV keeps its writer pipeline private and silently pops its bus messages (errors included:
 ``cv2.VideoWriter.write`` returns nothing). OpenCV and PyGObject share the one libgstreamer of
 the process, so a tiny pad-less element defined here (``spyglasstap``), appended to the
-pipeline description as an unlinked element, hands its parent pipeline to Python when the
-pipeline changes state. With that handle a :class:`PipelineTap` reports every ERROR message
+pipeline description as an unlinked element, hands its parent pipeline (and its bus) to Python
+when the pipeline description is parsed, before the pipeline starts. With that handle a :class:`PipelineTap` reports every ERROR message
 posted on the pipeline bus (synchronously, in the posting thread) and can force the pipeline
 to NULL to unblock a writer stuck on a blocked sink.
 
@@ -63,11 +63,14 @@ def _register() -> bool:
                 "backpack",
             )
 
-            def do_change_state(self, transition: Any) -> Any:
+            def do_set_bus(self, bus: Any) -> None:
+                # Called by gst_bin_add() while the bin is locked: read the parent and its bus
+                # through the struct fields (the locking getters would deadlock).
+                parent = self.parent
                 tap = _taps.get(self.get_name())
-                if tap is not None:
-                    tap._attach(self.get_parent())
-                return Gst.Element.do_change_state(self, transition)
+                if tap is not None and parent is not None:
+                    tap._attach(parent, parent.bus)
+                Gst.Element.do_set_bus(self, bus)
 
         GObject.type_register(SpyGlassTap)
         _registered = bool(Gst.Element.register(None, _ELEMENT_NAME, Gst.Rank.NONE, SpyGlassTap))
@@ -133,11 +136,10 @@ class PipelineTap:
             bus.disconnect(handler)
             bus.disable_sync_message_emission()
 
-    def _attach(self, pipeline: Any) -> None:
+    def _attach(self, pipeline: Any, bus: Any) -> None:
         with _lock:
-            if self._pipeline is not None or pipeline is None or self._name not in _taps:
+            if self._pipeline is not None or bus is None or self._name not in _taps:
                 return
-            bus = pipeline.get_bus()
             bus.enable_sync_message_emission()
             self._handler = bus.connect("sync-message::error", self._on_bus_error)
             self._pipeline, self._bus = pipeline, bus
