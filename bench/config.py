@@ -20,6 +20,7 @@ class Config:
         spyglass_frames: frames per CPU-time sample of the SpyGlass benchmark.
         spyglass_rounds: interleaved samples of the SpyGlass CPU comparison.
         throughput_seconds: how long put() is called flat out for the sustained frame rate.
+        throughput_rounds: interleaved samples of the sustained frame rate.
         throughput_baseline_frames: frames gst-launch encodes for the baseline frame rate.
         rss_frames: frames pushed for the RSS-flatness figure.
         rss_width: frame width of the RSS run.
@@ -32,8 +33,9 @@ class Config:
     render_number: int = 40
     spyglass_frames: int = 300
     spyglass_rounds: int = 5
-    throughput_seconds: float = 8.0
-    throughput_baseline_frames: int = 150
+    throughput_seconds: float = 5.0
+    throughput_rounds: int = 3
+    throughput_baseline_frames: int = 120
     rss_frames: int = 10_000
     rss_width: int = 640
     rss_height: int = 360
@@ -49,6 +51,7 @@ class Config:
             spyglass_frames=30,
             spyglass_rounds=2,
             throughput_seconds=1.0,
+            throughput_rounds=1,
             throughput_baseline_frames=30,
             rss_frames=1000,
             rss_width=320,

@@ -12,6 +12,7 @@ process, so they are included) and ``RUSAGE_CHILDREN`` for the gst-launch child.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import resource
 import shlex
@@ -36,6 +37,7 @@ PATTERN = "pattern=smpte horizontal-speed=4"
 """videotestsrc pattern: colour bars scrolling 4 px a frame, so every frame differs."""
 WAIT_LIMIT = 30.0  # s, longest wait for the writer thread before giving up on a run
 RSS_SAMPLE_EVERY = 500
+POLL = 0.001  # s, pacing poll; coarse enough that its own CPU cost stays well under 1 %
 
 Frame = NDArray[np.uint8]
 Frames = Sequence[Frame]
@@ -125,7 +127,7 @@ def _wait(condition: Callable[[], bool], what: str) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise RuntimeError(f"gave up after {WAIT_LIMIT:.0f} s waiting for {what}")
-        time.sleep(0.0002)
+        time.sleep(POLL)
 
 
 def _written_at_least(spyglass: Any, frames: int) -> Callable[[], bool]:
@@ -244,40 +246,51 @@ def sustained_rate(config: Config, work: Path) -> Result:
     """Frames actually written per wall second while put() is called as fast as possible.
 
     put() only copies the frame into SpyGlass's single-slot mailbox, so it runs far faster than
-    the encoder; the run therefore lasts ``throughput_seconds`` (not a fixed frame count) and
-    the figure is the frames found by decoding the file over the whole run's wall time.
+    the encoder; each run therefore lasts ``throughput_seconds`` (not a fixed frame count) and
+    its figure is the frames found by decoding the file over the run's wall time (start to
+    finalized file). The baseline is gst-launch's encoding rate (frames / wall time) for the
+    same pipeline; the two are interleaved like the other comparisons.
     """
     seconds = config.throughput_seconds
-    pool = capture_frames(100, WIDTH, HEIGHT)
-    path = work / "throughput.mkv"
-    run = stream_ours(pool, path, seconds=seconds)
-    decoded = count_frames(path)
     base_count = config.throughput_baseline_frames
-    _, base_wall = stream_baseline(base_count, WIDTH, HEIGHT, work / "throughput-baseline.mkv")
-    ours_fps = decoded / run.wall
-    base_fps = base_count / base_wall
+    pool = capture_frames(100, WIDTH, HEIGHT)
+    runs: List[StreamRun] = []
+    decoded: List[int] = []
+
+    def ours() -> float:
+        path = work / f"throughput-{len(runs)}.mkv"
+        runs.append(stream_ours(pool, path, seconds=seconds))
+        decoded.append(count_frames(path))
+        return decoded[-1] / runs[-1].wall
+
+    def baseline() -> float:
+        path = work / "throughput-baseline.mkv"
+        return base_count / stream_baseline(base_count, WIDTH, HEIGHT, path)[1]
+
+    comparison = interleaved(ours, baseline, config.throughput_rounds, warmup=False)
+    puts = sum(run.put for run in runs)
+    wall = sum(run.wall for run in runs)
     return Result(
         GROUP,
         f"sustained written fps, put() flat out, {WIDTH}x{HEIGHT}",
         "fps",
-        ours=ours_fps,
-        baseline=base_fps,
-        ratio=ours_fps / base_fps,
+        ours=comparison.ours,
+        baseline=comparison.baseline,
+        ratio=comparison.ratio,
         status=Status.INFO,
         note=(
-            f"{run.put:,} put() calls in {run.wall:.1f} s ({run.put / run.wall:.0f}/s); "
-            f"{decoded} frames in the file, {run.dropped:,} replaced in the mailbox; "
-            f"baseline: gst-launch encoding {base_count} frames"
+            f"{len(runs)} runs of {seconds:g} s: {puts / wall:.0f} put()/s, "
+            f"{sum(decoded)} of {puts:,} frames written, {sum(r.dropped for r in runs):,} "
+            f"replaced in the mailbox; baseline: gst-launch encoding {base_count} frames"
         ),
         details={
-            "put_calls": run.put,
-            "wall_s": run.wall,
-            "cpu_s": run.cpu,
+            "put_calls": [run.put for run in runs],
+            "wall_s": [run.wall for run in runs],
+            "cpu_s": [run.cpu for run in runs],
             "decoded_frames": decoded,
-            "dropped": run.dropped,
-            "written": run.written,
+            "dropped": [run.dropped for run in runs],
             "baseline_frames": base_count,
-            "baseline_wall_s": base_wall,
+            **comparison.details(),
         },
     )
 
@@ -292,17 +305,29 @@ def _slope_kib_per_1000(samples: Sequence[int]) -> float:
     return 1000.0 * num / den
 
 
+def _rss_run(count: int, width: int, height: int) -> StreamRun:
+    """The RSS run, in a fresh process (see :func:`rss_flatness`)."""
+    pool = capture_frames(30, width, height)
+    with tempfile.TemporaryDirectory(prefix="backpack-bench-rss-") as tmp:
+        return stream_ours(pool, Path(tmp) / "rss.mkv", count=count, sample_rss=True)
+
+
 def rss_flatness(config: Config, work: Path) -> Result:
-    """RSS sampled every 500 frames over a lossless run; first vs last quarter maxima."""
+    """RSS sampled every 500 frames over a lossless run; first vs last quarter maxima.
+
+    The run happens in a freshly spawned interpreter: this process's RSS still holds the
+    earlier benchmarks' frames (glibc keeps freed heap), which would hide growth.
+    """
     count = config.rss_frames
     width, height = config.rss_width, config.rss_height
-    pool = capture_frames(30, width, height)
-    run = stream_ours(pool, work / "rss.mkv", count=count, sample_rss=True)
+    with multiprocessing.get_context("spawn").Pool(1) as workers:
+        run: StreamRun = workers.apply(_rss_run, (count, width, height))
     samples = run.rss_kib
     quarter = max(1, len(samples) // 4)
     first, last = max(samples[:quarter]), max(samples[-quarter:])
     slope = _slope_kib_per_1000(samples)
     mib = 1024.0
+    size_note = "" if (width, height) == (WIDTH, HEIGHT) else f"; {width}x{height} to save time"
     return Result.judged(
         GROUP,
         f"RSS over {count:,} frames {width}x{height} (last vs first quarter max)",
@@ -313,8 +338,8 @@ def rss_flatness(config: Config, work: Path) -> Result:
         target=Target("<=", 1.05),
         note=(
             f"slope {slope:+.1f} KiB/1000 frames, growth {(last - first) / mib:+.1f} MiB; "
-            f"every frame written ({run.written}/{count}) in {run.wall:.0f} s"
-            + ("" if (width, height) == (WIDTH, HEIGHT) else f"; {width}x{height} to save time")
+            f"every frame written ({run.written}/{count}) in {run.wall:.0f} s, fresh process"
+            + size_note
         ),
         details={
             "samples_kib": list(samples),
