@@ -7,6 +7,7 @@ frame's mean color tells which frame it was.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def put_all(spyglass: Any, frames: Iterable[np.ndarray], timeout: float = 10.0) 
     for frame in frames:
         target = spyglass.written_frames + 1
         assert spyglass.put(frame)
-        assert wait_for(lambda: spyglass.written_frames >= target, timeout), "frame not written"
+        assert wait_for(lambda t=target: spyglass.written_frames >= t, timeout), "not written"
 
 
 class FakeClock:
@@ -123,3 +124,39 @@ class FakeClock:
     def __call__(self) -> float:
         self.now += self.step
         return self.now
+
+
+class Feeder:
+    """Puts frames into a SpyGlass from a thread at ``fps``, like a frame loop would.
+
+    ``color`` (a palette index) can be changed while running; :attr:`max_put_seconds` is the
+    longest ``put()`` call seen. Use as a context manager.
+    """
+
+    def __init__(
+        self, spyglass: Any, width: int, height: int, fps: float = 25.0, color: int = 0
+    ) -> None:
+        self.spyglass = spyglass
+        self.color = color
+        self.puts = 0
+        self.max_put_seconds = 0.0
+        self._frames = [color_frame(i, width, height) for i in range(len(PALETTE))]
+        self._interval = 1 / fps
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="feeder", daemon=True)
+
+    def __enter__(self) -> Feeder:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.monotonic()
+            self.spyglass.put(self._frames[self.color % len(PALETTE)])
+            self.max_put_seconds = max(self.max_put_seconds, time.monotonic() - started)
+            self.puts += 1
+            self._stop.wait(self._interval)

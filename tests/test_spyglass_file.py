@@ -7,9 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from backpack.spyglass import FileSpyGlass, SpyGlassState
-from backpack.spyglass.encoder import H264Settings
 from spyglass_helpers import (
     PALETTE,
     FakeClock,
@@ -19,6 +16,9 @@ from spyglass_helpers import (
     put_all,
     wait_for,
 )
+
+from backpack.spyglass import FileSpyGlass, SpyGlassState
+from backpack.spyglass.encoder import H264Settings
 
 FAST = H264Settings(speed_preset="ultrafast")
 

@@ -16,6 +16,8 @@ from backpack.spyglass.encoder import H264Settings
 from backpack.spyglass.environment import load_environment
 from backpack.spyglass.file import FileSpyGlass
 from backpack.spyglass.frame import Frame, check_frame
+from backpack.spyglass.rtsp import RTSPSpyGlass
+from backpack.spyglass.rtspserver import RTSPRelayServer
 from backpack.spyglass.state import SpyGlassState
 from backpack.spyglass.warmup import StreamFormat, Warmup
 
@@ -24,6 +26,8 @@ __all__ = [
     "FileSpyGlass",
     "Frame",
     "H264Settings",
+    "RTSPRelayServer",
+    "RTSPSpyGlass",
     "SpyGlass",
     "SpyGlassState",
     "StreamFormat",

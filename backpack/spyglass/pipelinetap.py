@@ -3,10 +3,11 @@
 OpenCV keeps its writer pipeline private and silently pops its bus messages (errors included:
 ``cv2.VideoWriter.write`` returns nothing). OpenCV and PyGObject share the one libgstreamer of
 the process, so a tiny pad-less element defined here (``spyglasstap``), appended to the
-pipeline description as an unlinked element, hands its parent pipeline (and its bus) to Python
-when the pipeline description is parsed, before the pipeline starts. With that handle a :class:`PipelineTap` reports every ERROR message
-posted on the pipeline bus (synchronously, in the posting thread) and can force the pipeline
-to NULL to unblock a writer stuck on a blocked sink.
+pipeline description as an unlinked element, hands its parent pipeline (and its bus) to
+Python when the description is parsed, before the pipeline starts. With that handle a
+:class:`PipelineTap` reports every ERROR message posted on the pipeline bus (synchronously, in
+the posting thread), including those of a failed start, and can force the pipeline to NULL
+to unblock a writer stuck on a blocked sink.
 
 When PyGObject's GStreamer bindings (``gi``, ``Gst``) are missing, :func:`tap_available` is
 false and the tap does nothing.
