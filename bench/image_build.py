@@ -1,13 +1,16 @@
 """Image build: cold and warm build time per architecture, and final image size.
 
-With ``--with-image-build`` the base image is built for each architecture with
-``docker buildx bake`` on the repository's ``docker-bake.hcl`` (targets ``base-amd64`` and
-``base-arm64``): cold with ``--no-cache``, then warm after touching ``backpack/__init__.py``.
-The final image's size (``docker image inspect``) is compared with the size of the bootstrap
-Debian base image it is built FROM. The figures are saved to ``bench/results/image-build.json``.
+With ``--with-image-build`` the base image is built for each architecture through
+``build/bake.sh`` (``docker buildx bake`` with the settings ``build/main.sh`` uses; targets
+``base-amd64`` and ``base-arm64`` of ``docker-bake.hcl``): cold with ``--no-cache``, then warm
+after touching ``backpack/__init__.py``. The final image's size (``docker image inspect``) is
+compared with the size of the bootstrap Debian base image it is built FROM (its
+``org.opencontainers.image.base.name`` label). The figures are saved to
+``bench/results/image-build.json``.
 
-Without the flag nothing is built: the last saved figures (and ``out/image-sizes.json`` when
-the image build recorded one) are reported as ``recorded``, not re-measured.
+Without the flag nothing is built: the last saved figures, and the build times and sizes that
+``build/main.sh`` recorded in ``out/build-summary.json`` (or ``out/image-sizes.json``), are
+reported as ``recorded``, not re-measured.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 from bench.config import REPO, Config
@@ -25,11 +29,15 @@ from bench.result import Result, Status
 
 GROUP = "image"
 ARCHES = ("amd64", "arm64")
-BAKE_FILE = REPO / "docker-bake.hcl"
+BAKE = ["bash", str(REPO / "build" / "bake.sh")]
+"""docker buildx bake with build/main.sh's settings (offline KVS decision, tags)."""
 RECORD = REPO / "bench" / "results" / "image-build.json"
 """The figures of the last ``--with-image-build`` run."""
+SUMMARY = REPO / "out" / "build-summary.json"
+"""Build times and sizes recorded by build/main.sh."""
 SIZES = REPO / "out" / "image-sizes.json"
-"""Sizes recorded by the image build itself (build/main.sh), if it wrote them."""
+"""Sizes recorded by the image build in another format, if present."""
+BASE_LABEL = "org.opencontainers.image.base.name"
 TOUCHED = REPO / "backpack" / "__init__.py"
 MIB = 1024.0 * 1024.0
 
@@ -43,10 +51,10 @@ def _docker() -> Tuple[List[str], Dict[str, str]]:
     return [docker], env
 
 
-def _run(args: List[str], timeout: float = 7200.0) -> str:
+def _run(args: List[str], timeout: float = 7200.0, *, bake: bool = False) -> str:
     docker, env = _docker()
     done = subprocess.run(
-        docker + args,
+        (BAKE if bake else docker) + args,
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -56,7 +64,8 @@ def _run(args: List[str], timeout: float = 7200.0) -> str:
     )
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-15:]
-        raise RuntimeError(f"docker {' '.join(args)} failed:\n" + "\n".join(tail))
+        command = "build/bake.sh" if bake else "docker"
+        raise RuntimeError(f"{command} {' '.join(args)} failed:\n" + "\n".join(tail))
     return done.stdout
 
 
@@ -69,9 +78,18 @@ def base_tag(arch: str) -> str:
 
 def target_tags(target: str) -> List[str]:
     """The tags ``docker-bake.hcl`` gives ``target`` (``bake --print``)."""
-    printed = json.loads(_run(["buildx", "bake", "--file", str(BAKE_FILE), "--print", target]))
+    printed = json.loads(_run(["--print", target], timeout=120, bake=True))
     tags = printed.get("target", {}).get(target, {}).get("tags", [])
     return [str(tag) for tag in tags]
+
+
+def base_of(tag: str, arch: str) -> str:
+    """The image ``tag`` was built FROM (its label), else the bootstrap base of ``arch``."""
+    label = _run(
+        ["image", "inspect", "--format", f'{{{{index .Config.Labels "{BASE_LABEL}"}}}}', tag]
+    )
+    label = label.strip()
+    return label if label and label != "<no value>" else base_tag(arch)
 
 
 def image_size(tag: str) -> int:
@@ -81,11 +99,11 @@ def image_size(tag: str) -> int:
 
 def bake(target: str, *, cold: bool) -> float:
     """Build ``target`` into the local engine; return the wall time in seconds."""
-    args = ["buildx", "bake", "--file", str(BAKE_FILE), "--load"]
+    args = ["--progress=plain"]
     if cold:
         args.append("--no-cache")
     started = time.monotonic()
-    _run([*args, target])
+    _run([*args, target], bake=True)
     return time.monotonic() - started
 
 
@@ -93,6 +111,11 @@ def measure() -> Dict[str, Any]:
     """Build every architecture cold, then warm; return the figures (also saved to RECORD)."""
     if shutil.which(_docker()[0][0]) is None:
         raise RuntimeError("docker CLI not found (build/main.sh installs the engine)")
+    for arch in ARCHES:  # the bootstrap base images and sources build/main.sh prepares
+        if subprocess.run(
+            [*_docker()[0], "image", "inspect", base_tag(arch)], capture_output=True, check=False
+        ).returncode:
+            raise RuntimeError(f"{base_tag(arch)} missing: run build/main.sh once first")
     _run(["info", "--format", "{{.ServerVersion}}"], timeout=60)
     figures: Dict[str, Any] = {
         "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -104,14 +127,17 @@ def measure() -> Dict[str, Any]:
         os.utime(TOUCHED)  # the edit-and-rebuild loop: a source file newer than the cache
         warm = bake(target, cold=False)
         tags = target_tags(target)
+        if not tags:
+            raise RuntimeError(f"docker-bake.hcl gives {target} no tag: cannot inspect it")
+        base = base_of(tags[0], arch)
         figures["arches"][arch] = {
             "target": target,
-            "tag": tags[0] if tags else None,
+            "tag": tags[0],
             "cold_s": round(cold, 1),
             "warm_s": round(warm, 1),
-            "size_bytes": image_size(tags[0]) if tags else None,
-            "base_tag": base_tag(arch),
-            "base_size_bytes": image_size(base_tag(arch)),
+            "size_bytes": image_size(tags[0]),
+            "base_tag": base,
+            "base_size_bytes": image_size(base),
         }
     RECORD.parent.mkdir(parents=True, exist_ok=True)
     RECORD.write_text(json.dumps(figures, indent=2) + "\n")
@@ -152,13 +178,56 @@ def rows_from(figures: Dict[str, Any], status: Status, note: str) -> List[Result
     return rows
 
 
+def _recorded_note(path: Path) -> str:
+    stamp = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
+    name = path.relative_to(REPO)
+    return f"from {name} ({stamp:%Y-%m-%d %H:%M}Z), recorded, not re-measured"
+
+
+def recorded_summary() -> List[Result]:
+    """Rows for ``out/build-summary.json`` (build/main.sh's build times and sizes)."""
+    if not SUMMARY.is_file():
+        return []
+    data = json.loads(SUMMARY.read_text())
+    note = _recorded_note(SUMMARY)
+    rows = []
+    for arch in ARCHES:
+        item = data.get(arch)
+        if not isinstance(item, dict):
+            continue
+        rows.append(
+            Result(
+                GROUP,
+                f"{arch}: build time (build/main.sh)",
+                "s",
+                ours=float(item["build_seconds"]),
+                status=Status.RECORDED,
+                note=f"{arch}: {note} (cold or warm as that run found the cache)",
+                details=dict(item),
+            )
+        )
+        rows.append(
+            Result(
+                GROUP,
+                f"{arch}: image size vs base (build/main.sh)",
+                "MiB",
+                ours=item["image_bytes"] / MIB,
+                baseline=item["base_bytes"] / MIB,
+                ratio=item["image_bytes"] / item["base_bytes"] if item["base_bytes"] else None,
+                status=Status.RECORDED,
+                note=f"{data.get('tag', '?')}-{arch} vs {item.get('base_image', '?')}; {note}",
+                details=dict(item),
+            )
+        )
+    return rows
+
+
 def recorded_sizes() -> List[Result]:
-    """Rows for every size in ``out/image-sizes.json`` (written by the image build)."""
+    """Rows for every size in ``out/image-sizes.json`` (if the image build wrote one)."""
     if not SIZES.is_file():
         return []
     data = json.loads(SIZES.read_text())
-    stamp = datetime.datetime.fromtimestamp(SIZES.stat().st_mtime, datetime.timezone.utc)
-    note = f"from out/image-sizes.json ({stamp:%Y-%m-%d %H:%M}Z), recorded, not re-measured"
+    note = _recorded_note(SIZES)
     rows = []
     for name, size in _sizes(data, ""):
         rows.append(
@@ -201,6 +270,7 @@ def run(config: Config) -> List[Result]:
         figures = json.loads(RECORD.read_text())
         note = f"recorded {figures.get('measured', '?')}, not re-measured"
         rows.extend(rows_from(figures, Status.RECORDED, note))
+    rows.extend(recorded_summary())
     rows.extend(recorded_sizes())
     if not rows:
         rows.append(
