@@ -122,12 +122,12 @@ def role_profile_session(
 
 def caller_arn(access_key_id: str, secret_access_key: str, session_token: str | None) -> str:
     """The ARN moto's STS reports for these credentials (proves they are the issued ones)."""
-    sts = boto3.client(
-        "sts",
+    session = boto3.Session(  # a fresh session: boto3's default one caches its configuration
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_access_key,
         aws_session_token=session_token,
     )
+    sts = session.client("sts")
     return str(sts.get_caller_identity()["Arn"])
 
 

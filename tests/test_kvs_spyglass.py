@@ -137,7 +137,9 @@ def test_streams_through_real_kvssink_when_available(
             f"GST_PLUGIN_PATH={os.environ.get('GST_PLUGIN_PATH')!r}; the KVS producer SDK is "
             "not built in this environment"
         )
-    boto3.client("kinesisvideo").create_stream(StreamName="backpack-test", DataRetentionInHours=1)
+    boto3.Session().client("kinesisvideo").create_stream(
+        StreamName="backpack-test", DataRetentionInHours=1
+    )
     monkeypatch.setenv("CONTROL_PLANE_URI", aws_env)  # kvssink's control-plane override
     # moto's GetDataEndpoint names a real AWS host: send any HTTPS (data plane) to a closed
     # local port so nothing ever reaches AWS; the control plane (moto, plain HTTP) is direct.
