@@ -11,7 +11,7 @@ from typing import List
 
 from bench.config import Config
 from bench.measure import interleaved, per_call
-from bench.result import Result, Target
+from bench.result import Result, Status, Target
 
 GROUP = "timepiece"
 TARGET = Target("<=", 2.0)
@@ -35,9 +35,34 @@ WATCH_BY_HAND_SETUP = (
 )
 WATCH_BY_HAND_STMT = "start = perf_counter()\nintervals.append(perf_counter() - start)"
 
+# The floor of any pure-Python timing context manager: the least a class can do to keep the
+# same data. Reported (no target) to show how much of StopWatch's cost the ``with`` protocol is.
+MINIMAL_WATCH_SETUP = """
+from collections import deque
+from time import perf_counter
+
+
+class MinimalWatch:
+    __slots__ = ("append", "start")
+
+    def __init__(self):
+        self.append = deque(maxlen=100).append
+        self.start = 0.0
+
+    def __enter__(self):
+        self.start = perf_counter()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.append(perf_counter() - self.start)
+
+
+watch = MinimalWatch()
+"""
+
 
 def run(config: Config) -> List[Result]:
-    """Measure both overheads; figures are nanoseconds per call."""
+    """Measure both overheads (and the context-manager floor); figures are ns per call."""
     number = config.timeit_number
     rows = []
     cases = [
@@ -80,4 +105,22 @@ def run(config: Config) -> List[Result]:
                 },
             )
         )
+    floor = interleaved(
+        per_call(STOPWATCH_STMT, MINIMAL_WATCH_SETUP, number),
+        per_call(WATCH_BY_HAND_STMT, WATCH_BY_HAND_SETUP, number),
+        config.rounds,
+    )
+    rows.append(
+        Result(
+            GROUP,
+            "floor: minimal Python timing context manager",
+            "ns/call",
+            ours=floor.ours * 1e9,
+            baseline=floor.baseline * 1e9,
+            ratio=floor.ratio,
+            status=Status.INFO,
+            note="a 2-method class doing only perf_counter + deque append; same baseline as [2]",
+            details={"setup": MINIMAL_WATCH_SETUP, **floor.details(scale=1e9)},
+        )
+    )
     return rows
