@@ -187,6 +187,14 @@ def test_file_handler_pipeline_carries_only_the_path(tmp_path: Path) -> None:
     )
 
 
+def test_given_framerate_property_wins() -> None:
+    spyglass = KVSSpyGlass(
+        "us-east-1", "cam", inline_handler(), kvssink_properties={"framerate": 5}
+    )
+    _, sink = split_kvssink_tail(spyglass._get_pipeline(25.0, 320, 240))
+    assert sink.split().count("framerate=5") == 1 and "framerate=25" not in sink
+
+
 def test_bad_arguments_are_rejected() -> None:
     handler = inline_handler()
     with pytest.raises(ValueError, match="stream_region"):

@@ -79,7 +79,8 @@ class KVSSpyGlass(SpyGlass):
         fragment_duration: ``fragment-duration`` (ms).
         frame_timecodes: ``frame-timecodes``.
         absolute_fragment_times: ``absolute-fragment-times``.
-        kvssink_properties: further ``kvssink`` properties, e.g. ``{"max-latency": 30}``.
+        kvssink_properties: further ``kvssink`` properties, e.g. ``{"max-latency": 30}``;
+            ``framerate`` defaults to the stream's rounded frame rate.
         **kwargs: passed to :class:`~backpack.spyglass.SpyGlass` (``warmup_frames``,
             ``backoff``, ...).
 
@@ -152,6 +153,7 @@ class KVSSpyGlass(SpyGlass):
                 raise ValueError(f"{name} comes from the credentials handler, not properties")
             properties[name] = value
         self._static_properties = format_properties(properties)  # validates names and values
+        self._framerate_given = "framerate" in properties
         self._stream_region = stream_region
         self._stream_name = stream_name
         self._credentials_handler = credentials_handler
@@ -197,12 +199,13 @@ class KVSSpyGlass(SpyGlass):
         super().start_streaming(fps, width, height)
 
     def _get_pipeline(self, fps: float, width: int, height: int) -> str:
+        framerate = "" if self._framerate_given else f"framerate={max(1, round(fps))}"
         sink = " ".join(
             part
             for part in (
                 KVSSINK,
                 self._static_properties,
-                f"framerate={max(1, round(fps))}",
+                framerate,
                 self._credentials_handler.kvssink_str(),
             )
             if part
