@@ -7,6 +7,7 @@ streams through it skips, naming what is missing, where the element cannot be fo
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from datetime import timedelta
@@ -15,10 +16,11 @@ from pathlib import Path
 import boto3
 import cv2
 import pytest
-from kvs_helpers import role_profile_session
-from spyglass_helpers import PALETTE, color_frame, decode_file, free_port, palette_index
+from kvs_helpers import ROLE_ARN, role_profile_session
+from spyglass_helpers import PALETTE, color_frame, decode_file, free_port, palette_index, put_all
 
 from backpack.kvs import (
+    AssumeRoleCredentialsSource,
     KVSEnvironmentCredentialsHandler,
     KVSFileCredentialsHandler,
     KVSInlineCredentialsHandler,
@@ -96,6 +98,44 @@ def test_built_pipeline_encodes_with_the_real_encoder(tmp_path: Path) -> None:
     assert [palette_index(frame) for frame in video.frames] == [
         (index // 5) % len(PALETTE) for index in range(40)
     ]
+
+
+@pytest.mark.timeout(60)
+def test_streaming_cycle_with_debug_sink_runs_the_handler(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    source = AssumeRoleCredentialsSource(ROLE_ARN, duration=timedelta(seconds=900))
+    handler = KVSFileCredentialsHandler(tmp_path / "creds", source=source)
+    output = tmp_path / "kvs.mkv"
+    spyglass = KVSSpyGlass(
+        "us-east-1",
+        "cam",
+        handler,
+        fps=25,
+        width=320,
+        height=240,
+        sink=f"matroskamux ! filesink location={output}",
+    )
+    spyglass.start_streaming()
+    assert spyglass.state is SpyGlassState.STREAMING
+    assert os.path.exists(handler.credentials_path)  # the base called _on_start
+    put_all(spyglass, (color_frame(index, 320, 240) for index in range(24)))
+    spyglass.stop_streaming()
+    assert not os.path.exists(handler.credentials_path)  # ... and _on_stop
+    assert handler.status.next_refresh is None
+
+    video = decode_file(str(output))
+    assert (video.width, video.height) == (320, 240)
+    assert len(video.frames) == 24
+    assert [palette_index(frame) for frame in video.frames] == [i % len(PALETTE) for i in range(24)]
+    assert any(
+        record.name == "KVSSpyGlass"
+        and "Streaming 25.000 fps 320x240 to pipeline: appsrc ! videoconvert ! x264enc" in message
+        and f"bframes=0 ! {CAPS} ! matroskamux" in message
+        for record in caplog.records
+        for message in [record.getMessage()]
+    )
 
 
 def test_readme_usage_fails_clearly_without_kvssink(
@@ -211,5 +251,7 @@ def test_bad_arguments_are_rejected() -> None:
         KVSSpyGlass("us-east-1", "cam", handler, kvssink_properties={"secret-key": "x"})
     with pytest.raises(ValueError, match="property name"):
         KVSSpyGlass("us-east-1", "cam", handler, kvssink_properties={"Max Latency": 1})
+    with pytest.raises(ValueError, match="sink"):
+        KVSSpyGlass("us-east-1", "cam", handler, sink=" ")
     with pytest.raises(ValueError, match="fps"):
         KVSSpyGlass("us-east-1", "cam", handler, fps=0)

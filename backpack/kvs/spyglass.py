@@ -81,6 +81,10 @@ class KVSSpyGlass(SpyGlass):
         absolute_fragment_times: ``absolute-fragment-times``.
         kvssink_properties: further ``kvssink`` properties, e.g. ``{"max-latency": 30}``;
             ``framerate`` defaults to the stream's rounded frame rate.
+        sink: for debugging, a GStreamer description that replaces the ``kvssink`` element,
+            e.g. ``"matroskamux ! filesink location=/tmp/kvs.mkv"`` to record exactly the
+            H.264 stream KVS would get. The credentials handler still starts and stops; no
+            ``kvssink`` check is made.
         **kwargs: passed to :class:`~backpack.spyglass.SpyGlass` (``warmup_frames``,
             ``backoff``, ...).
 
@@ -112,6 +116,7 @@ class KVSSpyGlass(SpyGlass):
         frame_timecodes: bool | None = None,
         absolute_fragment_times: bool | None = None,
         kvssink_properties: Mapping[str, PropertyValue] | None = None,
+        sink: str | None = None,
         **kwargs: Any,
     ) -> None:
         if not isinstance(stream_region, str) or not stream_region:
@@ -123,6 +128,8 @@ class KVSSpyGlass(SpyGlass):
                 "credentials_handler must be a KVSCredentialsHandler, got "
                 f"{type(credentials_handler).__name__}"
             )
+        if sink is not None and (not isinstance(sink, str) or not sink.strip()):
+            raise ValueError(f"sink must be a non-empty pipeline description, got {sink!r}")
         if not isinstance(encoder, H264Settings):
             raise TypeError(f"encoder must be H264Settings, got {type(encoder).__name__}")
         properties: dict[str, PropertyValue] = {
@@ -154,6 +161,7 @@ class KVSSpyGlass(SpyGlass):
             properties[name] = value
         self._static_properties = format_properties(properties)  # validates names and values
         self._framerate_given = "framerate" in properties
+        self._debug_sink = sink
         self._stream_region = stream_region
         self._stream_name = stream_name
         self._credentials_handler = credentials_handler
@@ -188,7 +196,7 @@ class KVSSpyGlass(SpyGlass):
         Raises:
             KVSSinkNotFoundError: GStreamer does not find the ``kvssink`` element.
         """
-        if kvssink_available() is False:
+        if self._debug_sink is None and kvssink_available() is False:
             raise KVSSinkNotFoundError(
                 f"GStreamer element {KVSSINK!r} not found: "
                 f"GST_PLUGIN_PATH={os.environ.get('GST_PLUGIN_PATH')!r}, "
@@ -199,6 +207,16 @@ class KVSSpyGlass(SpyGlass):
         super().start_streaming(fps, width, height)
 
     def _get_pipeline(self, fps: float, width: int, height: int) -> str:
+        sink = self._debug_sink if self._debug_sink is not None else self._kvssink(fps)
+        pipeline = " ! ".join(
+            ("appsrc", "videoconvert", f"{self._encoder.element(fps)} bframes=0", _CAPS, sink)
+        )
+        self._logger.debug(
+            "Pipeline for %.3f fps %dx%d: %s", fps, width, height, self._redact(pipeline)
+        )
+        return pipeline
+
+    def _kvssink(self, fps: float) -> str:
         framerate = "" if self._framerate_given else f"framerate={max(1, round(fps))}"
         sink = " ".join(
             part
@@ -210,13 +228,7 @@ class KVSSpyGlass(SpyGlass):
             )
             if part
         )
-        pipeline = " ! ".join(
-            ("appsrc", "videoconvert", f"{self._encoder.element(fps)} bframes=0", _CAPS, sink)
-        )
-        self._logger.debug(
-            "Pipeline for %.3f fps %dx%d: %s", fps, width, height, self._redact(pipeline)
-        )
-        return pipeline
+        return sink
 
     def _on_start(self) -> None:
         self._credentials_handler.start()
