@@ -1,6 +1,7 @@
 """The credentials file that ``kvssink`` reads (``credential-path``), kept fresh by a thread.
 
-File format, as parsed by the Kinesis Video Streams producer SDK (verified in the sources):
+File format, as parsed by the Kinesis Video Streams producer SDK (verified in the sources, at
+producer-sdk-cpp commits 0073385b/a6144e18 and producer-c commits 178109a5/03d4c94f):
 
 * ``awslabs/amazon-kinesis-video-streams-producer-sdk-cpp``, ``src/gstreamer/gstkvssink.cpp``:
   the ``credential-path`` property (default ``.kvs/credential``) is used only when no static
