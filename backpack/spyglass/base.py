@@ -24,6 +24,7 @@ from backpack.spyglass.warmup import StreamFormat, Warmup
 PathLike = Union[str, "os.PathLike[str]"]
 
 _IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
+_HEALTHY = 5.0  # s a pipeline must work (and the backoff maximum) before backoff starts over
 
 
 def _check_fps(fps: float | None) -> float | None:
@@ -333,9 +334,12 @@ class SpyGlass(abc.ABC):
                 self._state = state
 
     def _report_error(self, session: _Session, text: str) -> None:
+        # A failing pipeline often posts several errors: the first one is the cause.
         if session.error is None:
             session.error = text
-        self._logger.error("GStreamer pipeline error: %s", text)
+            self._logger.error("GStreamer pipeline error: %s", text)
+        else:
+            self._logger.debug("GStreamer pipeline error (follow-up): %s", text)
 
     def _check_stall(self, session: _Session, started: float) -> None:
         blocked = time.monotonic() - started
@@ -445,7 +449,7 @@ class SpyGlass(abc.ABC):
                     self._set_state(session, SpyGlassState.ERROR)
                     self._close(session, writer)
                     writer = None
-                    if time.monotonic() - healthy_since > self._backoff.maximum:
+                    if time.monotonic() - healthy_since > max(_HEALTHY, self._backoff.maximum):
                         attempt = 0
                     delay = self._backoff.delay(attempt)
                     attempt += 1
