@@ -9,6 +9,7 @@ throughout and parses every read the way kvssink does.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -154,6 +155,26 @@ def test_role_profile_refresh_failing_in_botocore_then_recovering(
         assert caller_arn(parsed.access_key_id, parsed.secret_access_key, parsed.session_token)
         assert hammer.bad == [] and hammer.missing == 0
         assert hammer.contents == [valid, renewed]
+    finally:
+        handler.stop()
+
+
+def test_removed_file_and_directory_are_restored_on_the_next_refresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A role profile session: its credentials stay the same until botocore renews them.
+    session = profile_session(tmp_path, monkeypatch, duration_seconds=3600)
+    directory = tmp_path / "private"
+    handler = KVSFileCredentialsHandler(directory / "creds", session)
+    handler.start()
+    try:
+        first = read(handler.credentials_path)
+        (directory / "creds").unlink()
+        directory.rmdir()  # e.g. a /tmp cleaner
+        assert handler.refresh()
+        assert read(handler.credentials_path) == first  # same valid credentials, back in place
+        assert (directory.stat().st_mode & 0o777) == 0o700
+        assert (os.stat(handler.credentials_path).st_mode & 0o777) == 0o600
     finally:
         handler.stop()
 

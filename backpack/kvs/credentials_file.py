@@ -320,12 +320,15 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
                 "inside the refresh window",
             )
             return False
-        if not unchanged:
+        write = not unchanged or not os.path.exists(self._path)  # also restore a deleted file
+        if write:
             try:
                 text = format_credentials_file(credentials)
                 with self._lock:
                     if not self._active:
                         return False
+                    # The directory may have been removed (e.g. a /tmp cleaner): recreate it.
+                    os.makedirs(os.path.dirname(self._path), mode=0o700, exist_ok=True)
                     write_atomically(self._path, text)
             except (OSError, ValueError) as exc:
                 self._fail(now, f"writing {self._path} failed: {exc}")
@@ -336,7 +339,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             self._last_error = None
             self._next_refresh = self._schedule(now, expiration)
             next_refresh = self._next_refresh
-        if not unchanged:
+        if write:
             self._logger.info(
                 "Credentials file %s updated: access key %s, expires %s%s; next refresh at %s",
                 self._path,
