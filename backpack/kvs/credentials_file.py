@@ -168,7 +168,8 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
         retry_max: longest delay between retries.
         clock: returns the current time (timezone-aware); injectable for tests.
         poll_interval: longest sleep of the refresher before it re-reads ``clock`` (so wall
-            clock jumps, e.g. after an NTP sync, are noticed).
+            clock jumps, e.g. after an NTP sync, are noticed) and checks that the file still
+            exists (a deleted file or directory is written again).
 
     Example:
         >>> handler = KVSFileCredentialsHandler()
@@ -375,8 +376,10 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
         while not self._stopping.is_set():
             with self._lock:
                 due = self._next_refresh
+                healthy = self._failures == 0 and self._written is not None
             now = self._clock()
-            if due is not None and now >= due:
+            # A deleted file (e.g. by a /tmp cleaner) is rewritten at the next poll.
+            if due is not None and (now >= due or (healthy and not os.path.exists(self._path))):
                 try:
                     self.refresh()
                 except Exception:  # never let the refresher die
