@@ -248,3 +248,31 @@ def test_rtsp_client_killed_does_not_disturb_streaming(caplog: pytest.LogCapture
         spyglass.stop_streaming()
     assert feeder.max_put_seconds < PUT_BOUND
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.timeout(60)
+def test_stop_while_sink_blocked_forces_the_pipeline_down(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    read_fd, write_fd = os.pipe()
+    spyglass = _PipeSpyGlass(
+        write_fd, fps=25, width=320, height=240, stall_timeout=30.0, stop_timeout=0.5
+    )
+    try:
+        spyglass.start_streaming()
+        with Feeder(spyglass, 320, 240) as feeder:
+            # Nobody reads: the pipe (64 KiB) fills and the writer blocks inside GStreamer.
+            assert wait_for(lambda: spyglass.dropped_frames > 10, timeout=15)
+        assert spyglass.state is SpyGlassState.STREAMING  # stall_timeout not reached yet
+        # EOS cannot get through the blocked sink: after stop_timeout the pipeline is set to
+        # NULL, which interrupts the blocked write, and the streaming thread ends.
+        spyglass.stop_streaming()
+        assert spyglass.state is SpyGlassState.STOPPED
+        assert not [t for t in threading.enumerate() if t.name == "_PipeSpyGlass-stream"]
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
+    assert feeder.max_put_seconds < PUT_BOUND
+    messages = _messages(caplog, "_PipeSpyGlass")
+    assert any("did not finish within 0.5 s after EOS: stopping it forcibly" in m for m in messages)
+    assert not any("abandoning it" in m for m in messages)

@@ -189,6 +189,7 @@ class SpyGlass(abc.ABC):
         self._warmup.reset()
         req_fps, req_width, req_height = requested
         if req_fps is not None and req_width is not None and req_height is not None:
+            self._state = SpyGlassState.START_WARMUP  # until the streaming thread opens it
             session = self._launch(StreamFormat(req_fps, req_width, req_height))
             session.first_attempt.wait(self._open_timeout)
         else:

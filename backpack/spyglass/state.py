@@ -9,8 +9,9 @@ class SpyGlassState(enum.Enum):
     """Where a :class:`~backpack.spyglass.SpyGlass` is in its life cycle.
 
     ``STOPPED``: not streaming (initial state, and after ``stop_streaming()``).
-    ``START_WARMUP``: streaming was requested but frame rate or size is unknown; waiting for
-    the first frame. ``WARMUP``: measuring frame rate and size from the incoming frames.
+    ``START_WARMUP``: streaming was requested; waiting for the first frame (frame rate or size
+    unknown) or for the pipeline to open. ``WARMUP``: measuring frame rate and size from the
+    incoming frames (and, once measured, until the pipeline is open).
     ``STREAMING``: the pipeline is open and frames are being written.
     ``ERROR``: the pipeline could not be opened or failed; it is re-opened with backoff.
     """
