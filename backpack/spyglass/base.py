@@ -207,6 +207,7 @@ class SpyGlass(abc.ABC):
         """Hand over a frame (uint8 HxWx3 BGR); never blocks on the pipeline.
 
         The frame is copied: the caller may reuse or modify it right after this returns.
+        Call it from one thread (the frame loop).
 
         Returns:
             True if the frame was queued to a running pipeline, False if it was not streamed
@@ -283,7 +284,10 @@ class SpyGlass(abc.ABC):
         return pipeline
 
     def _check_sink(self) -> str | None:
-        """Return a description of a sink failure, or None; polled about every 0.5 s."""
+        """Return a description of a sink failure, or None.
+
+        Called in the streaming thread about every 0.5 s while the pipeline is open.
+        """
         return None
 
     # -- internals ----------------------------------------------------------------------------
@@ -385,7 +389,9 @@ class SpyGlass(abc.ABC):
             opened = writer.isOpened()
         except Exception:
             self._logger.exception("Could not open pipeline: %s", self._redact(pipeline))
-            writer, opened = None, False
+            self._close(session, None)
+            self._set_state(session, SpyGlassState.ERROR)
+            return None
         if opened and session.error is None:
             self._logger.info(
                 "Streaming %.3f fps %dx%d to pipeline: %s",
@@ -421,7 +427,7 @@ class SpyGlass(abc.ABC):
     def _stream(self, session: _Session) -> None:
         """Streaming thread: open, write the newest frames, re-open with backoff on failure."""
         attempt = 0
-        healthy_since = 0.0
+        healthy_since = next_check = 0.0
         writer: Any | None = None
         stopping = session.stopping
         mailbox = session.mailbox
@@ -431,35 +437,42 @@ class SpyGlass(abc.ABC):
                     writer = self._open(session)
                     session.first_attempt.set()
                     if writer is None:
-                        delay = self._backoff.delay(attempt)
+                        self._wait_before_retry(session, attempt)
                         attempt += 1
-                        self._logger.info("Re-opening the pipeline in %.2f s", delay)
-                        stopping.wait(delay)
                         continue
                     healthy_since = time.monotonic()
                 frame = mailbox.take(_IDLE_WAIT)
                 if frame is not None and session.error is None:
                     session.write_started = time.monotonic()
-                    writer.write(frame)
+                    try:
+                        writer.write(frame)
+                    except Exception as exc:  # cv2.error: report it like a pipeline error
+                        self._report_error(session, f"cv2.VideoWriter.write failed: {exc}")
                     session.write_started = 0.0
                     session.written += 1
-                error = session.error or self._check_sink_safely()
-                if error is not None:
-                    if session.error is None:
-                        self._report_error(session, error)
+                now = time.monotonic()
+                if session.error is None and now >= next_check:
+                    next_check = now + _IDLE_WAIT
+                    sink_error = self._check_sink_safely()
+                    if sink_error is not None:
+                        self._report_error(session, sink_error)
+                if session.error is not None:
                     self._set_state(session, SpyGlassState.ERROR)
                     self._close(session, writer)
                     writer = None
                     if time.monotonic() - healthy_since > max(_HEALTHY, self._backoff.maximum):
                         attempt = 0
-                    delay = self._backoff.delay(attempt)
+                    self._wait_before_retry(session, attempt)
                     attempt += 1
-                    self._logger.info("Re-opening the pipeline in %.2f s", delay)
-                    stopping.wait(delay)
         finally:
             session.first_attempt.set()
             if writer is not None:
                 self._close(session, writer)
+
+    def _wait_before_retry(self, session: _Session, attempt: int) -> None:
+        delay = self._backoff.delay(attempt)
+        self._logger.info("Re-opening the pipeline in %.2f s", delay)
+        session.stopping.wait(delay)
 
     def _check_sink_safely(self) -> str | None:
         try:

@@ -8,6 +8,7 @@ from typing import Any
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
 from backpack.spyglass.rtspserver import RTSPRelayServer
+from backpack.spyglass.state import SpyGlassState
 
 
 def _free_udp_port() -> int:
@@ -34,7 +35,8 @@ class RTSPSpyGlass(SpyGlass):
         path: mount path, e.g. ``"/stream"``.
         port: RTSP (TCP) port; ``0`` picks a free one (see :attr:`url`).
         host: address to listen on.
-        udp_port: loopback UDP port between the pipeline and the server; free one if ``None``.
+        udp_port: loopback UDP port between the pipeline and the server; ``None`` picks a
+            free one at each ``start_streaming()``.
         encoder: x264 settings (``tune`` defaults to ``zerolatency``).
         fps, width, height, **kwargs: see :class:`~backpack.spyglass.SpyGlass`.
 
@@ -71,15 +73,18 @@ class RTSPSpyGlass(SpyGlass):
         self._path = "/" + path.strip("/")
         self._port = port
         self._host = host
-        self._udp_port = udp_port if udp_port is not None else _free_udp_port()
+        self._requested_udp_port = udp_port
+        self._udp_port = 0
         self._encoder = encoder
-        self._server = RTSPRelayServer(host, port, self._path, self._udp_port)
+        self._server: RTSPRelayServer | None = None
         super().__init__(fps=fps, width=width, height=height, **kwargs)
 
     @property
     def url(self) -> str:
-        """The stream's RTSP URL (with the bound port once started)."""
-        return self._server.url
+        """The stream's RTSP URL (with the actually bound port while started)."""
+        if self._server is not None:
+            return self._server.url
+        return f"rtsp://{self._host}:{self._port}{self._path}"
 
     def start_streaming(
         self,
@@ -92,15 +97,20 @@ class RTSPSpyGlass(SpyGlass):
         Raises:
             RuntimeError: the RTSP server cannot start (port in use, gst-rtsp-server missing).
         """
-        if self.state.name != "STOPPED":
+        if self.state is not SpyGlassState.STOPPED or self._server is not None:
             self.stop_streaming()
-        self._server.start()
+        self._udp_port = self._requested_udp_port or _free_udp_port()
+        server = RTSPRelayServer(self._host, self._port, self._path, self._udp_port)
+        server.start()
+        self._server = server
         super().start_streaming(fps=fps, width=width, height=height)
 
     def stop_streaming(self) -> None:
         """Stop streaming and the RTSP server (clients are disconnected)."""
         super().stop_streaming()
-        self._server.stop()
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
 
     def _get_pipeline(self, fps: float, width: int, height: int) -> str:
         return (
