@@ -1,11 +1,12 @@
 """SpyGlass: restream processed video frames through GStreamer (file, RTSP, KVS ...).
 
-Example:
-    >>> from backpack.spyglass import FileSpyGlass
-    >>> spyglass = FileSpyGlass("/tmp/out.mp4")  # fps and size measured from the first frames
-    >>> spyglass.start_streaming()
-    >>> spyglass.put(frame)  # in the frame loop
-    >>> spyglass.stop_streaming()
+Example::
+
+    from backpack.spyglass import FileSpyGlass
+    spyglass = FileSpyGlass("/tmp/out.mp4")  # fps and size measured from the first frames
+    spyglass.start_streaming()
+    spyglass.put(frame)  # in the frame loop
+    spyglass.stop_streaming()
 """
 
 from __future__ import annotations

@@ -91,11 +91,12 @@ class SpyGlass(abc.ABC):
         open_timeout: how long (s) :meth:`start_streaming` waits for the first open attempt
             when the format is known.
 
-    Example:
-        >>> spyglass = FileSpyGlass("/tmp/out.mp4", fps=25, width=640, height=480)
-        >>> spyglass.start_streaming()
-        >>> spyglass.put(frame)
-        >>> spyglass.stop_streaming()
+    Example::
+
+        spyglass = FileSpyGlass("/tmp/out.mp4", fps=25, width=640, height=480)
+        spyglass.start_streaming()
+        spyglass.put(frame)
+        spyglass.stop_streaming()
     """
 
     def __init__(

@@ -37,11 +37,12 @@ class FileSpyGlass(SpyGlass):
         encoder: x264 settings.
         fps, width, height, **kwargs: see :class:`~backpack.spyglass.SpyGlass`.
 
-    Example:
-        >>> spyglass = FileSpyGlass("/tmp/debug-{n}.mkv", fps=29.97, width=1280, height=720)
-        >>> spyglass.start_streaming()
-        >>> spyglass.put(frame)
-        >>> spyglass.stop_streaming()  # /tmp/debug-0.mkv is complete
+    Example::
+
+        spyglass = FileSpyGlass("/tmp/debug-{n}.mkv", fps=29.97, width=1280, height=720)
+        spyglass.start_streaming()
+        spyglass.put(frame)
+        spyglass.stop_streaming()  # /tmp/debug-0.mkv is complete
     """
 
     def __init__(

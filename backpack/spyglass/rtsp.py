@@ -40,10 +40,11 @@ class RTSPSpyGlass(SpyGlass):
         encoder: x264 settings (``tune`` defaults to ``zerolatency``).
         fps, width, height, **kwargs: see :class:`~backpack.spyglass.SpyGlass`.
 
-    Example:
-        >>> spyglass = RTSPSpyGlass("/stream", port=8554)
-        >>> spyglass.start_streaming()
-        >>> spyglass.put(frame)  # in the frame loop; watch rtsp://127.0.0.1:8554/stream
+    Example::
+
+        spyglass = RTSPSpyGlass("/stream", port=8554)
+        spyglass.start_streaming()
+        spyglass.put(frame)  # in the frame loop; watch rtsp://127.0.0.1:8554/stream
     """
 
     def __init__(

@@ -17,12 +17,13 @@ class RTSPRelayServer:
     so clients may come and go at any time without affecting the sender. The server's GLib
     main loop runs in a daemon thread with its own main context.
 
-    Example:
-        >>> server = RTSPRelayServer("127.0.0.1", 8554, "/stream", udp_port=5400)
-        >>> server.start()
-        >>> server.url
+    Example::
+
+        server = RTSPRelayServer("127.0.0.1", 8554, "/stream", udp_port=5400)
+        server.start()
+        server.url
         'rtsp://127.0.0.1:8554/stream'
-        >>> server.stop()
+        server.stop()
     """
 
     def __init__(self, host: str, port: int, path: str, udp_port: int) -> None:
