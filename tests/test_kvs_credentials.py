@@ -143,6 +143,7 @@ def test_credentials_repr_hides_secrets() -> None:
     assert "ASIAEXAMPLE" in text
     assert "the-secret-key" not in text and "the-session-token" not in text
     assert credentials.is_temporary
+    assert credentials.access_key_hint == "...MPLE"
     assert not KVSCredentials("AKIAEXAMPLE", "the-secret-key").is_temporary
 
 

@@ -42,6 +42,11 @@ class KVSCredentials:
             raise ValueError("KVSCredentials.expiration must be timezone-aware")
 
     @property
+    def access_key_hint(self) -> str:
+        """The access key id's last four characters (``...MPLE``): enough to tell keys apart."""
+        return f"...{self.access_key_id[-4:]}"
+
+    @property
     def is_temporary(self) -> bool:
         """Whether these are temporary credentials (they carry a session token)."""
         return self.session_token is not None

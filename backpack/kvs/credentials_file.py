@@ -344,7 +344,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             self._logger.info(
                 "Credentials file %s updated: access key %s, expires %s%s; next refresh at %s",
                 self._path,
-                _masked(credentials.access_key_id),
+                credentials.access_key_hint,
                 expiration.isoformat() if expiration is not None else "never",
                 f" (after {failures} failed attempts)" if failures else "",
                 next_refresh.isoformat(),
@@ -392,10 +392,6 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _masked(access_key_id: str) -> str:
-    return f"...{access_key_id[-4:]}"
 
 
 def _fsync_directory(directory: str) -> None:

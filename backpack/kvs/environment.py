@@ -80,7 +80,7 @@ class KVSEnvironmentCredentialsHandler(KVSCredentialsHandler):
             os.environ.pop("AWS_SESSION_TOKEN", None)
         self._logger.info(
             "AWS credentials of access key %s set in the environment for kvssink",
-            credentials.access_key_id,
+            credentials.access_key_hint,
         )
 
     def stop(self) -> None:
