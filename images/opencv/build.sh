@@ -1,0 +1,56 @@
+#!/bin/sh
+# Compile OpenCV from the opencv-python sdist (its bundled opencv/ tree) for
+# $TARGETARCH with the GStreamer videoio backend, headless, as one static
+# python3 extension `cv2` for Debian's python3.11. Runs on the build platform:
+# native gcc for amd64, aarch64-linux-gnu-gcc for arm64, both against /sysroot.
+#
+# Inputs:  /sdist/opencv_python-$OPENCV_PYTHON_VERSION.tar.gz (named context
+#          `opencv-sdist`), verified against $OPENCV_PYTHON_SHA256.
+# Output:  /out/usr/local/lib/python3.11/dist-packages/cv2.cpython-311-<triplet>.so
+set -eu
+: "${OPENCV_PYTHON_VERSION:?}" "${OPENCV_PYTHON_SHA256:?}"
+. /images/toolchain/env.sh
+
+sdist=/sdist/opencv_python-$OPENCV_PYTHON_VERSION.tar.gz
+[ -f "$sdist" ] || { echo "missing $sdist: run build/fetch-sources.sh" >&2; exit 1; }
+echo "$OPENCV_PYTHON_SHA256  $sdist" | sha256sum -c -
+
+work=/tmp/opencv
+rm -rf "$work" && mkdir -p "$work"
+tar -xzf "$sdist" -C "$work" --strip-components=1 "opencv_python-$OPENCV_PYTHON_VERSION/opencv"
+
+pyver=3.11
+site=/usr/local/lib/python$pyver/dist-packages
+cmake -S "$work/opencv" -B "$work/build" -G Ninja \
+  -DCMAKE_TOOLCHAIN_FILE=/images/toolchain/toolchain.cmake \
+  -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_INSTALL_PREFIX=/usr/local \
+  -DBUILD_LIST=core,imgproc,imgcodecs,videoio,features,python3 \
+  -DBUILD_SHARED_LIBS=OFF \
+  -DBUILD_TESTS=OFF -DBUILD_PERF_TESTS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_opencv_apps=OFF \
+  -DBUILD_DOCS=OFF -DBUILD_JAVA=OFF -DBUILD_opencv_java=OFF -DBUILD_opencv_js=OFF \
+  -DBUILD_opencv_python2=OFF -DBUILD_opencv_python3=ON \
+  -DENABLE_PRECOMPILED_HEADERS=OFF -DOPENCV_GENERATE_PKGCONFIG=OFF \
+  -DWITH_GSTREAMER=ON \
+  -DWITH_FFMPEG=OFF -DWITH_V4L=OFF -DWITH_1394=OFF -DWITH_GPHOTO2=OFF -DWITH_OBSENSOR=OFF \
+  -DWITH_GTK=OFF -DWITH_QT=OFF -DWITH_OPENGL=OFF -DWITH_WAYLAND=OFF -DWITH_VTK=OFF \
+  -DWITH_OPENCL=OFF -DWITH_CUDA=OFF -DWITH_VA=OFF -DWITH_VA_INTEL=OFF -DWITH_OPENVINO=OFF \
+  -DWITH_IPP=OFF -DWITH_ITT=OFF -DWITH_TBB=OFF -DWITH_OPENMP=OFF -DWITH_EIGEN=OFF \
+  -DWITH_LAPACK=OFF -DWITH_PROTOBUF=OFF -DWITH_ADE=OFF -DWITH_KLEIDICV=OFF -DWITH_FASTCV=OFF \
+  -DWITH_UNIFONT=OFF -DWITH_NDSRVP=OFF -DWITH_GDAL=OFF -DWITH_GDCM=OFF -DWITH_OPENEXR=OFF -DWITH_TIFF=OFF \
+  -DWITH_WEBP=OFF -DWITH_OPENJPEG=OFF -DWITH_JASPER=OFF -DWITH_AVIF=OFF -DWITH_SPNG=OFF \
+  -DWITH_JPEG=ON -DBUILD_JPEG=ON -DWITH_PNG=ON -DBUILD_PNG=ON -DBUILD_ZLIB=ON \
+  -DOPENCV_SKIP_PYTHON_LOADER=ON \
+  -DPYTHON3_EXECUTABLE=/usr/bin/python3 \
+  -DPYTHON3_INCLUDE_PATH="$SYSROOT/usr/include/python$pyver" \
+  -DPYTHON3_LIBRARIES="$SYSROOT/usr/lib/$TARGET_TRIPLET/libpython$pyver.so" \
+  -DPYTHON3_NUMPY_INCLUDE_DIRS="$SYSROOT/usr/lib/python3/dist-packages/numpy/core/include" \
+  -DPYTHON3_PACKAGES_PATH="$site" \
+  -DPYTHON3_CVPY_SUFFIX=".cpython-311-$TARGET_TRIPLET.so"
+
+grep -E "GStreamer|Python 3|Interpreter|Libraries|numpy|install path" "$work/build/CMakeCache.txt" >/dev/null || true
+ninja -C "$work/build" -j"$(nproc)"
+DESTDIR=/out cmake --install "$work/build" --strip --component python
+ls -l "/out$site"
+ccache -s | grep -Ei "hit|miss" || true
+rm -rf "$work"
