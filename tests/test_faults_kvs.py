@@ -41,16 +41,14 @@ def read(path: str) -> str:
 class SwitchableSTS:
     """A credentials source backed by two real AssumeRole sources: moto, or a closed port."""
 
-    def __init__(self, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.reachable = True
         self._up = AssumeRoleCredentialsSource(ROLE_ARN, duration=FIFTEEN_MINUTES)
         with monkeypatch.context() as patch:  # the library builds its STS client from the env
             patch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
             self._down = AssumeRoleCredentialsSource(ROLE_ARN, duration=FIFTEEN_MINUTES)
-        self.calls = 0
 
     def fetch(self) -> KVSCredentials:
-        self.calls += 1
         return (self._up if self.reachable else self._down).fetch()
 
 
@@ -62,9 +60,9 @@ def wait_failures(handler: KVSFileCredentialsHandler, count: int) -> None:
 
 @pytest.mark.timeout(120)
 def test_sts_down_then_back_keeps_last_valid_file_and_backs_off(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_env: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = SwitchableSTS(aws_env, monkeypatch)
+    source = SwitchableSTS(monkeypatch)
     clock = ManualClock()
     path = str(tmp_path / "creds")
     handler = KVSFileCredentialsHandler(
