@@ -1,4 +1,18 @@
-"""SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV."""
+"""SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV.
+
+Design notes (OpenCV 4.x ``modules/videoio/src/cap_gstreamer.cpp``, GStreamer writer):
+
+* the writer sets ``block=true`` and ``is-live=false`` on the appsrc, so
+  ``VideoWriter.write`` blocks whenever the sink is slow or stuck: all writes therefore happen
+  in a streaming thread fed through a single-slot, latest-frame-wins mailbox, and ``put``
+  never calls into GStreamer;
+* ``write`` pops the pipeline's bus messages itself (an ERROR sets the pipeline to NULL and is
+  only printed as an OpenCV warning) and returns nothing in Python: errors are caught by a
+  :class:`~backpack.spyglass.pipelinetap.PipelineTap` watching the bus synchronously;
+* ``release`` sends EOS and waits for it without a timeout (that finalizes MP4 files, but
+  hangs on a stuck sink): after ``stop_timeout`` the tap sets the pipeline to NULL, which
+  makes the EOS wait and any blocked push return.
+"""
 
 from __future__ import annotations
 
