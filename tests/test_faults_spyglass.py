@@ -9,6 +9,7 @@ keeping ``put`` prompt while the writer thread is blocked for seconds).
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shlex
@@ -168,17 +169,38 @@ def test_sink_process_killed_then_back(tmp_path: Path, caplog: pytest.LogCapture
 
 
 class _PipeSpyGlass(SpyGlass):
-    """Streams MPEG-TS into a pipe's write end: blocks when nobody reads the pipe."""
+    """Streams into a pipe's write end: the sink blocks when the pipe is full and unread.
 
-    def __init__(self, fd: int, **kwargs: object) -> None:
+    ``raw=True`` writes raw I420 frames (115 KB at 320x240): fdsink then blocks inside one
+    write(2) system call, which nothing but a reader can end. ``raw=False`` writes small
+    H.264/MPEG-TS chunks: fdsink then waits for the pipe in an interruptible poll.
+    ``deep_queue=True`` lets the appsrc queue take 1 GB, so writes never block: the stuck sink
+    then shows up when ``release()`` waits for the EOS that cannot get through.
+    """
+
+    def __init__(self, fd: int, raw: bool, deep_queue: bool = False, **kwargs: object) -> None:
         self.fd = fd
+        self.raw = raw
+        self.appsrc = "appsrc max-bytes=1000000000" if deep_queue else "appsrc"
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def _get_pipeline(self, fps: float, width: int, height: int) -> str:
+        encode = "" if self.raw else f"{FAST.element(fps)} ! h264parse ! mpegtsmux ! "
         return (
-            f"appsrc ! videoconvert ! video/x-raw,format=I420 ! {FAST.element(fps)} ! "
-            f"h264parse ! mpegtsmux ! fdsink fd={self.fd} sync=false"
+            f"{self.appsrc} ! videoconvert ! video/x-raw,format=I420 ! {encode}"
+            f"fdsink fd={self.fd} sync=false"
         )
+
+
+def _small_pipe() -> tuple[int, int]:
+    """A pipe holding only one page (4 KiB): fills after a few encoded frames."""
+    read_fd, write_fd = os.pipe()
+    fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 4096)
+    return read_fd, write_fd
+
+
+def _stream_threads(name: str = "_PipeSpyGlass-stream") -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == name]
 
 
 @pytest.mark.timeout(60)
@@ -198,7 +220,7 @@ def test_blocked_sink_never_blocks_put_and_recovers_when_unblocked(
     drainer = threading.Thread(target=drain, daemon=True)
     drainer.start()
     spyglass = _PipeSpyGlass(
-        write_fd, fps=25, width=320, height=240, backoff=QUICK_RETRY, stall_timeout=1.0
+        write_fd, raw=True, fps=25, width=320, height=240, backoff=QUICK_RETRY, stall_timeout=1.0
     )
     try:
         spyglass.start_streaming()
@@ -251,24 +273,30 @@ def test_rtsp_client_killed_does_not_disturb_streaming(caplog: pytest.LogCapture
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.parametrize("deep_queue", [False, True], ids=["blocked-push", "blocked-eos"])
 def test_stop_while_sink_blocked_forces_the_pipeline_down(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, deep_queue: bool
 ) -> None:
-    read_fd, write_fd = os.pipe()
+    read_fd, write_fd = _small_pipe()
     spyglass = _PipeSpyGlass(
-        write_fd, fps=25, width=320, height=240, stall_timeout=30.0, stop_timeout=0.5
-    )
+        write_fd, raw=False, deep_queue=deep_queue, fps=25, width=320, height=240,
+        stall_timeout=30.0, stop_timeout=0.5,
+    )  # fmt: skip
     try:
         spyglass.start_streaming()
         with Feeder(spyglass, 320, 240) as feeder:
-            # Nobody reads: the pipe (64 KiB) fills and the writer blocks inside GStreamer.
-            assert wait_for(lambda: spyglass.dropped_frames > 10, timeout=15)
-        assert spyglass.state is SpyGlassState.STREAMING  # stall_timeout not reached yet
-        # EOS cannot get through the blocked sink: after stop_timeout the pipeline is set to
-        # NULL, which interrupts the blocked write, and the streaming thread ends.
+            # Nobody reads: the pipe fills and the sink waits for it. Without a deep queue the
+            # writer thread blocks too and frames are dropped; with one, writes go on.
+            if deep_queue:
+                assert wait_for(lambda: spyglass.written_frames > 25, timeout=15)
+            else:
+                assert wait_for(lambda: spyglass.dropped_frames > 10, timeout=15)
+        assert spyglass.state is SpyGlassState.STREAMING  # stall_timeout not reached
+        # EOS cannot get through: after stop_timeout the pipeline is ended forcibly (NULL
+        # state, EOS posted for release()) and the streaming thread finishes.
         spyglass.stop_streaming()
         assert spyglass.state is SpyGlassState.STOPPED
-        assert not [t for t in threading.enumerate() if t.name == "_PipeSpyGlass-stream"]
+        assert not _stream_threads()
     finally:
         os.close(read_fd)
         os.close(write_fd)
@@ -276,3 +304,26 @@ def test_stop_while_sink_blocked_forces_the_pipeline_down(
     messages = _messages(caplog, "_PipeSpyGlass")
     assert any("did not finish within 0.5 s after EOS: stopping it forcibly" in m for m in messages)
     assert not any("abandoning it" in m for m in messages)
+    if deep_queue:  # release() was waiting for the EOS: the watchdog posted one
+        assert any("EOS did not get through within 0.5 s" in m for m in messages)
+
+
+@pytest.mark.timeout(60)
+def test_stop_returns_even_if_the_sink_is_stuck_in_a_system_call(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    read_fd, write_fd = os.pipe()
+    spyglass = _PipeSpyGlass(write_fd, raw=True, fps=25, width=320, height=240, stop_timeout=0.5)
+    spyglass.start_streaming()
+    with Feeder(spyglass, 320, 240) as feeder:
+        assert wait_for(lambda: spyglass.dropped_frames > 10, timeout=15)
+    spyglass.stop_streaming()  # returns after 2 x stop_timeout, leaving the stuck thread
+    assert spyglass.state is SpyGlassState.STOPPED
+    assert any("abandoning it" in m for m in _messages(caplog, "_PipeSpyGlass"))
+    stuck = _stream_threads()
+    assert len(stuck) == 1
+    os.close(read_fd)  # the write(2) fails (EPIPE): the sink lets go, the thread finishes
+    stuck[0].join(15)
+    assert not stuck[0].is_alive()
+    os.close(write_fd)
+    assert feeder.max_put_seconds < PUT_BOUND

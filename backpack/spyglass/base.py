@@ -9,9 +9,10 @@ Design notes (OpenCV 4.x ``modules/videoio/src/cap_gstreamer.cpp``, GStreamer wr
 * ``write`` pops the pipeline's bus messages itself (an ERROR sets the pipeline to NULL and is
   only printed as an OpenCV warning) and returns nothing in Python: errors are caught by a
   :class:`~backpack.spyglass.pipelinetap.PipelineTap` watching the bus synchronously;
-* ``release`` sends EOS and waits for it without a timeout (that finalizes MP4 files, but
-  hangs on a stuck sink): after ``stop_timeout`` the tap sets the pipeline to NULL, which
-  makes the EOS wait and any blocked push return.
+* ``release`` sends EOS and waits for it on the bus without a timeout (that finalizes MP4
+  files, but hangs when the EOS cannot get through: stuck sink, or a pipeline already set to
+  NULL by an error): a watchdog posts EOS messages on the bus until ``release`` returns, and
+  after ``stop_timeout`` the pipeline is set to NULL, which makes a blocked push return.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from backpack.spyglass.warmup import StreamFormat, Warmup
 PathLike = Union[str, "os.PathLike[str]"]
 
 _IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
+_ERROR_RELEASE_GRACE = 1.0  # s release() may wait for EOS after a failure before rescue
 _HEALTHY = 5.0  # s a pipeline must work (and the backoff maximum) before backoff starts over
 
 
@@ -404,7 +406,7 @@ class SpyGlass(abc.ABC):
             opened = writer.isOpened()
         except Exception:
             self._logger.exception("Could not open pipeline: %s", self._redact(pipeline))
-            self._close(session, None)
+            self._close(session, None, _ERROR_RELEASE_GRACE)
             self._set_state(session, SpyGlassState.ERROR)
             return None
         if opened and session.error is None:
@@ -418,20 +420,41 @@ class SpyGlass(abc.ABC):
             self._set_state(session, SpyGlassState.STREAMING)
             return writer
         self._logger.error("Could not open pipeline: %s", self._redact(pipeline))
-        self._close(session, writer)
+        self._close(session, writer, _ERROR_RELEASE_GRACE)
         self._set_state(session, SpyGlassState.ERROR)
         return None
 
-    def _close(self, session: _Session, writer: Any | None) -> None:
+    def _close(self, session: _Session, writer: Any | None, grace: float) -> None:
+        """Release the writer (EOS, wait, NULL); rescue a release stuck for ``grace`` s."""
+        tap = session.tap
         if writer is not None:
+            released = threading.Event()
+            if tap is not None:
+                threading.Thread(
+                    target=self._rescue_release,
+                    args=(tap, released, grace),
+                    name=f"{type(self).__name__}-release-watchdog",
+                    daemon=True,
+                ).start()
             try:
                 writer.release()
             except Exception:
                 self._logger.exception("Error while closing the pipeline")
-        tap, session.tap = session.tap, None
+            finally:
+                released.set()
+        session.tap = None
         if tap is not None:
             tap.close()
         self._call_on_stop()
+
+    def _rescue_release(self, tap: PipelineTap, released: threading.Event, grace: float) -> None:
+        if released.wait(grace):
+            return
+        self._logger.warning("EOS did not get through within %.1f s: ending the pipeline", grace)
+        while True:
+            tap.post_eos()
+            if released.wait(0.1):
+                return
 
     def _call_on_stop(self) -> None:
         try:
@@ -473,7 +496,7 @@ class SpyGlass(abc.ABC):
                         self._report_error(session, sink_error)
                 if session.error is not None:
                     self._set_state(session, SpyGlassState.ERROR)
-                    self._close(session, writer)
+                    self._close(session, writer, _ERROR_RELEASE_GRACE)
                     writer = None
                     if time.monotonic() - healthy_since > max(_HEALTHY, self._backoff.maximum):
                         attempt = 0
@@ -482,7 +505,7 @@ class SpyGlass(abc.ABC):
         finally:
             session.first_attempt.set()
             if writer is not None:
-                self._close(session, writer)
+                self._close(session, writer, self._stop_timeout)
 
     def _wait_before_retry(self, session: _Session, attempt: int) -> None:
         delay = self._backoff.delay(attempt)

@@ -122,10 +122,25 @@ class PipelineTap:
         return _QuietFloatingWarning(self._enabled)
 
     def force_stop(self) -> None:
-        """Set the pipeline to NULL: a push blocked on a stuck sink returns (flushing)."""
+        """Set the pipeline to NULL: a push blocked on a stuck sink returns (flushing).
+
+        May block while a sink is stuck in an uninterruptible system call.
+        """
         pipeline = self._pipeline
         if pipeline is not None:
             pipeline.set_state(_Gst.State.NULL)
+
+    def post_eos(self) -> None:
+        """Post an EOS message on the bus (un-flushing it first).
+
+        ``VideoWriter.release`` waits on the bus for EOS or ERROR without a timeout; when the
+        EOS cannot get through (stuck sink, or a pipeline already set to NULL, whose bus is
+        flushing), posting one lets it return.
+        """
+        bus, pipeline = self._bus, self._pipeline
+        if bus is not None and pipeline is not None:
+            bus.set_flushing(False)
+            bus.post(_Gst.Message.new_eos(pipeline))
 
     def close(self) -> None:
         """Stop watching and drop the pipeline reference (call after releasing the writer)."""
