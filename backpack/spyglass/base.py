@@ -287,14 +287,21 @@ class SpyGlass(abc.ABC):
     def _get_pipeline(self, fps: float, width: int, height: int) -> str:
         """Return the GStreamer pipeline description, starting with ``appsrc``.
 
-        Called before each attempt to open the pipeline (also when re-opening after an error).
+        Called in the streaming thread for each attempt to open the pipeline (also when
+        re-opening after an error), right after :meth:`_on_start`. ``appsrc`` receives BGR
+        frames of ``width`` x ``height`` at ``fps``; the subclass chooses encoder and sink.
+        An exception counts as a failed attempt (logged, retried with backoff).
         """
 
     def _on_start(self) -> None:  # noqa: B027 (optional hook)
-        """Hook called in the streaming thread before each attempt to open the pipeline."""
+        """Hook called in the streaming thread before each attempt to open the pipeline.
+
+        Always paired with one later :meth:`_on_stop` call (also when the attempt fails, and
+        when this hook raises: the attempt then fails).
+        """
 
     def _on_stop(self) -> None:  # noqa: B027 (optional hook)
-        """Hook called in the streaming thread after each pipeline close (paired with start)."""
+        """Hook called in the streaming thread after each pipeline close or failed open."""
 
     def _redact(self, pipeline: str) -> str:
         """Return ``pipeline`` safe to log (override to hide secrets)."""

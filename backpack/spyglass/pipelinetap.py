@@ -6,8 +6,14 @@ the process, so a tiny pad-less element defined here (``spyglasstap``), appended
 pipeline description as an unlinked element, hands its parent pipeline (and its bus) to
 Python when the description is parsed, before the pipeline starts. With that handle a
 :class:`PipelineTap` reports every ERROR message posted on the pipeline bus (synchronously, in
-the posting thread), including those of a failed start, and can force the pipeline to NULL
-to unblock a writer stuck on a blocked sink.
+the posting thread), including those of a failed start; it can force the pipeline to NULL to
+unblock a writer stuck on a blocked sink, and post an EOS message to end a ``release()``
+waiting for an EOS that cannot arrive.
+
+(Alternatives considered: ``Gst.debug_add_log_function`` sees element errors too, but only
+after raising the process-wide debug threshold and replacing GStreamer's default log
+handler; timing ``write()`` alone cannot tell an error from a slow sink. Both are weaker than
+the bus, which carries every error with its text.)
 
 When PyGObject's GStreamer bindings (``gi``, ``Gst``) are missing, :func:`tap_available` is
 false and the tap does nothing.
