@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +208,38 @@ def test_missing_directory_is_an_error_naming_the_pipeline(
     messages = [r.getMessage() for r in caplog.records if r.name == "FileSpyGlass"]
     assert any("Could not open pipeline: appsrc ! videoconvert" in m for m in messages)
     assert any(f'Could not open file "{path}" for writing' in m for m in messages)
+
+
+_NO_GI_SCRIPT = """
+import logging, sys
+sys.modules["gi"] = None  # PyGObject missing, as in images without python3-gi
+sys.path.insert(0, {tests!r})
+logging.basicConfig(level=logging.WARNING)
+from backpack.spyglass import FileSpyGlass, H264Settings, SpyGlassState
+from spyglass_helpers import color_frame, decode_file, palette_index, put_all
+spyglass = FileSpyGlass({out!r}, encoder=H264Settings(speed_preset="ultrafast"),
+                        fps=25, width=64, height=48)
+spyglass.start_streaming()
+assert spyglass.state is SpyGlassState.STREAMING
+put_all(spyglass, [color_frame(i, 64, 48) for i in range(6)])
+spyglass.stop_streaming()
+video = decode_file({out!r})
+assert [palette_index(f) for f in video.frames] == list(range(6))
+print("ok")
+"""
+
+
+@pytest.mark.timeout(60)
+def test_streams_without_pygobject(tmp_path: Path) -> None:
+    tests = Path(__file__).resolve().parent
+    out = tmp_path / "nogi.mp4"
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_GI_SCRIPT.format(tests=str(tests), out=str(out))],
+        cwd=str(tests.parent),
+        capture_output=True,
+        text=True,
+        timeout=50,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")
+    assert "PyGObject GStreamer bindings unavailable" in result.stderr
