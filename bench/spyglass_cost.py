@@ -279,7 +279,7 @@ def sustained_rate(config: Config, work: Path) -> Result:
         ratio=comparison.ratio,
         status=Status.INFO,
         note=(
-            f"{len(runs)} runs of {seconds:g} s: {puts / wall:.0f} put()/s, "
+            f"{len(runs)} x {seconds:g} s flat out: {puts / wall:.0f} put()/s, "
             f"{sum(decoded)} of {puts:,} frames written, {sum(r.dropped for r in runs):,} "
             f"replaced in the mailbox; baseline: gst-launch encoding {base_count} frames"
         ),
