@@ -304,7 +304,10 @@ class SpyGlass(abc.ABC):
         """Hook called in the streaming thread after each pipeline close or failed open."""
 
     def _redact(self, pipeline: str) -> str:
-        """Return ``pipeline`` safe to log (override to hide secrets)."""
+        """Return ``pipeline`` safe to log (override to hide secrets).
+
+        Applied to every pipeline description and GStreamer error text this class logs.
+        """
         return pipeline
 
     def _check_sink(self) -> str | None:
@@ -364,6 +367,7 @@ class SpyGlass(abc.ABC):
 
     def _report_error(self, session: _Session, text: str) -> None:
         # A failing pipeline often posts several errors: the first one is the cause.
+        text = self._redact(text)
         if session.error is None:
             session.error = text
             self._logger.error("GStreamer pipeline error: %s", text)
