@@ -19,7 +19,7 @@ up() { curl -fsS -o /dev/null "http://$addr/v2/" 2>/dev/null; }
 
 case "${1:-start}" in
   status)
-    up && log "registry answers on $addr" || { log "registry down"; exit 1; }
+    if up; then log "registry answers on $addr"; else log "registry down"; exit 1; fi
     ;;
   stop)
     if [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; then log "registry stopped"; fi

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Measure a warm rebuild after a change in backpack/ only, without touching the
+# working tree: copy the build context to a scratch directory, append a comment
+# to one library file there, and time `bake base-amd64` + `bake base-arm64` with
+# the same settings as build/main.sh (BuildKit's cache is content-addressed, so
+# the copy shares every cached layer with the checkout). Prints JSON seconds.
+#
+# Usage: build/warm-rebuild.sh [file under backpack/ to change]
+set -euo pipefail
+# shellcheck source=build/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$BACKPACK_ROOT"
+BACKPACK_REUSE_KVS_DECISION=1
+# shellcheck source=build/env.sh
+source "$BACKPACK_ROOT/build/env.sh"
+target_file=${1:-backpack/__init__.py}
+scratch=$(mktemp -d /tmp/backpack-warm.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+cp -a Dockerfile.base docker-bake.hcl .dockerignore pyproject.toml README.md backpack images tests \
+  "$scratch"/
+printf '\n# warm-rebuild probe %s\n' "$(date +%s%N)" >>"$scratch/$target_file"
+cd "$scratch"
+# Tags go to a scratch repository so the published images are left alone.
+export IMAGE_NAME=backpack/warm-probe
+declare -A seconds
+for arch in amd64 arm64; do
+  t0=$(date +%s.%N)
+  "$DOCKER" buildx bake --progress=plain "base-$arch" >"$BACKPACK_OUT/warm-rebuild-$arch.log" 2>&1 ||
+    { tail -30 "$BACKPACK_OUT/warm-rebuild-$arch.log" >&2; die "warm rebuild $arch failed"; }
+  seconds[$arch]=$(python3 -c "import time; print(round(time.time() - $t0, 1))")
+done
+"$DOCKER" image rm "$REGISTRY/backpack/warm-probe:$TAG-amd64" "$REGISTRY/backpack/warm-probe:$TAG-arm64" \
+  >/dev/null 2>&1 || true
+printf '{"changed": "%s", "amd64_seconds": %s, "arm64_seconds": %s, "total_seconds": %s}\n' \
+  "$target_file" "${seconds[amd64]}" "${seconds[arm64]}" \
+  "$(python3 -c "print(round(${seconds[amd64]} + ${seconds[arm64]}, 1))")" |
+  tee "$BACKPACK_OUT/warm-rebuild.json"
