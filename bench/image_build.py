@@ -1,16 +1,20 @@
 """Image build: cold and warm build time per architecture, and final image size.
 
-With ``--with-image-build`` the base image is built for each architecture through
-``build/bake.sh`` (``docker buildx bake`` with the settings ``build/main.sh`` uses; targets
-``base-amd64`` and ``base-arm64`` of ``docker-bake.hcl``): cold with ``--no-cache``, then warm
-after touching ``backpack/__init__.py``. The final image's size (``docker image inspect``) is
-compared with the size of the bootstrap Debian base image it is built FROM (its
-``org.opencontainers.image.base.name`` label). The figures are saved to
-``bench/results/image-build.json``.
+The image build's own scripts do the work, so the bench measures exactly what users run:
 
-Without the flag nothing is built: the last saved figures, and the build times and sizes that
-``build/main.sh`` recorded in ``out/build-summary.json`` (or ``out/image-sizes.json``), are
-reported as ``recorded``, not re-measured.
+* cold: ``build/prune-build-cache.sh`` (forgets the BuildKit cache and the built tags), then
+  ``SKIP_PUBLISH=1 build/main.sh``, which bakes ``base-amd64`` and ``base-arm64``, times each
+  and writes ``out/build-summary.json`` (build seconds, image and base image sizes from
+  ``docker image inspect``);
+* warm: ``build/warm-rebuild.sh``, which appends a comment to ``backpack/__init__.py`` in a
+  scratch copy of the build context and re-bakes both architectures on the warm cache
+  (``out/warm-rebuild.json``).
+
+With ``--with-image-build`` both run (slow: the cold build compiles OpenCV for two
+architectures) and the figures are saved to ``bench/results/image-build.json``. Without it
+nothing is built: the last saved figures, or whatever ``out/build-summary.json`` and
+``out/warm-rebuild.json`` hold when those are newer, are reported as ``recorded``, not
+re-measured.
 """
 
 from __future__ import annotations
@@ -18,260 +22,152 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
 import subprocess
-import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 from bench.config import REPO, Config
 from bench.result import Result, Status
 
 GROUP = "image"
 ARCHES = ("amd64", "arm64")
-BAKE = ["bash", str(REPO / "build" / "bake.sh")]
-"""docker buildx bake with build/main.sh's settings (offline KVS decision, tags)."""
 RECORD = REPO / "bench" / "results" / "image-build.json"
 """The figures of the last ``--with-image-build`` run."""
-SUMMARY = REPO / "out" / "build-summary.json"
-"""Build times and sizes recorded by build/main.sh."""
-SIZES = REPO / "out" / "image-sizes.json"
-"""Sizes recorded by the image build in another format, if present."""
-BASE_LABEL = "org.opencontainers.image.base.name"
-TOUCHED = REPO / "backpack" / "__init__.py"
+OUT = Path(os.environ.get("BACKPACK_OUT", str(REPO / "out")))
+SUMMARY = OUT / "build-summary.json"
+"""Per-architecture build seconds and sizes, written by build/main.sh."""
+WARM = OUT / "warm-rebuild.json"
+"""Per-architecture warm rebuild seconds, written by build/warm-rebuild.sh."""
 MIB = 1024.0 * 1024.0
+BUILD_TIMEOUT = 4 * 3600.0
 
 
-def _docker() -> Tuple[List[str], Dict[str, str]]:
-    """The docker command and environment the image build scripts use (build/lib.sh)."""
-    docker = "/usr/bin/docker" if os.access("/usr/bin/docker", os.X_OK) else "docker"
-    env = dict(os.environ)
-    env.setdefault("DOCKER_API_VERSION", "1.41")
-    env.setdefault("DOCKER_BUILDKIT", "1")
-    return [docker], env
-
-
-def _run(args: List[str], timeout: float = 7200.0, *, bake: bool = False) -> str:
-    docker, env = _docker()
-    done = subprocess.run(
-        (BAKE if bake else docker) + args,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+def _script(name: str, env: Dict[str, str] | None = None) -> None:
+    """Run ``build/<name>``; its log goes to ``out/bench-<name>.log``."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = OUT / f"bench-{Path(name).stem}.log"
+    with log.open("w") as stream:
+        done = subprocess.run(
+            ["bash", str(REPO / "build" / name)],
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
     if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-15:]
-        command = "build/bake.sh" if bake else "docker"
-        raise RuntimeError(f"{command} {' '.join(args)} failed:\n" + "\n".join(tail))
-    return done.stdout
+        tail = log.read_text().strip().splitlines()[-15:]
+        raise RuntimeError(f"build/{name} failed (log: {log}):\n" + "\n".join(tail))
 
 
-def base_tag(arch: str) -> str:
-    """The bootstrap base image of ``arch`` (``$BASE_REPO:$BASE_SUITE-<arch>``, build/lib.sh)."""
-    repo = os.environ.get("BASE_REPO", "backpack-local/debian")
-    suite = os.environ.get("BASE_SUITE", "bookworm")
-    return f"{repo}:{suite}-{arch}"
+def _load(path: Path) -> Dict[str, Any]:
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object")
+    return data
 
 
-def target_tags(target: str) -> List[str]:
-    """The tags ``docker-bake.hcl`` gives ``target`` (``bake --print``)."""
-    printed = json.loads(_run(["--print", target], timeout=120, bake=True))
-    tags = printed.get("target", {}).get(target, {}).get("tags", [])
-    return [str(tag) for tag in tags]
-
-
-def base_of(tag: str, arch: str) -> str:
-    """The image ``tag`` was built FROM (its label), else the bootstrap base of ``arch``."""
-    label = _run(
-        ["image", "inspect", "--format", f'{{{{index .Config.Labels "{BASE_LABEL}"}}}}', tag]
-    )
-    label = label.strip()
-    return label if label and label != "<no value>" else base_tag(arch)
-
-
-def image_size(tag: str) -> int:
-    """Bytes of ``tag`` as ``docker image inspect`` reports them."""
-    return int(_run(["image", "inspect", "--format", "{{.Size}}", tag]).strip())
-
-
-def bake(target: str, *, cold: bool) -> float:
-    """Build ``target`` into the local engine; return the wall time in seconds."""
-    args = ["--progress=plain"]
-    if cold:
-        args.append("--no-cache")
-    started = time.monotonic()
-    _run([*args, target], bake=True)
-    return time.monotonic() - started
+def combine(summary: Dict[str, Any], warm: Dict[str, Any] | None, cold: bool) -> Dict[str, Any]:
+    """Per-architecture figures from build/main.sh's summary and warm-rebuild.sh's output."""
+    arches: Dict[str, Any] = {}
+    for arch in ARCHES:
+        item = summary.get(arch)
+        if not isinstance(item, dict):
+            continue
+        arches[arch] = {
+            "tag": f"{summary.get('tag', '?')}-{arch}",
+            "build_s": float(item["build_seconds"]),
+            "build_was_cold": cold,
+            "warm_s": None if warm is None else warm.get(f"{arch}_seconds"),
+            "size_bytes": int(item["image_bytes"]),
+            "base_tag": item.get("base_image"),
+            "base_size_bytes": int(item["base_bytes"]),
+        }
+    return {"arches": arches}
 
 
 def measure() -> Dict[str, Any]:
-    """Build every architecture cold, then warm; return the figures (also saved to RECORD)."""
-    if shutil.which(_docker()[0][0]) is None:
-        raise RuntimeError("docker CLI not found (build/main.sh installs the engine)")
-    for arch in ARCHES:  # the bootstrap base images and sources build/main.sh prepares
-        if subprocess.run(
-            [*_docker()[0], "image", "inspect", base_tag(arch)], capture_output=True, check=False
-        ).returncode:
-            raise RuntimeError(f"{base_tag(arch)} missing: run build/main.sh once first")
-    _run(["info", "--format", "{{.ServerVersion}}"], timeout=60)
-    figures: Dict[str, Any] = {
-        "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "arches": {},
-    }
-    for arch in ARCHES:
-        target = f"base-{arch}"
-        cold = bake(target, cold=True)
-        os.utime(TOUCHED)  # the edit-and-rebuild loop: a source file newer than the cache
-        warm = bake(target, cold=False)
-        tags = target_tags(target)
-        if not tags:
-            raise RuntimeError(f"docker-bake.hcl gives {target} no tag: cannot inspect it")
-        base = base_of(tags[0], arch)
-        figures["arches"][arch] = {
-            "target": target,
-            "tag": tags[0],
-            "cold_s": round(cold, 1),
-            "warm_s": round(warm, 1),
-            "size_bytes": image_size(tags[0]),
-            "base_tag": base,
-            "base_size_bytes": image_size(base),
-        }
+    """Cold build of both architectures, then the warm rebuild; save and return the figures."""
+    started = datetime.datetime.now(datetime.timezone.utc)
+    _script("prune-build-cache.sh")
+    _script("main.sh", {"SKIP_PUBLISH": "1"})
+    _script("warm-rebuild.sh")
+    figures = combine(_load(SUMMARY), _load(WARM), cold=True)
+    figures["measured"] = started.isoformat(timespec="seconds")
     RECORD.parent.mkdir(parents=True, exist_ok=True)
     RECORD.write_text(json.dumps(figures, indent=2) + "\n")
     return figures
 
 
 def rows_from(figures: Dict[str, Any], status: Status, note: str) -> List[Result]:
-    """Table rows of the build figures (``measure()``'s format)."""
+    """Table rows of :func:`combine`'s figures."""
     rows = []
     for arch, item in figures.get("arches", {}).items():
-        rows.append(
-            Result(
-                GROUP,
-                f"{arch}: warm vs cold build",
-                "s",
-                ours=item["warm_s"],
-                baseline=item["cold_s"],
-                ratio=item["warm_s"] / item["cold_s"] if item["cold_s"] else None,
-                status=status,
-                note=f"{arch} build times; {note}",
-                details=dict(item),
-            )
-        )
-        if item.get("size_bytes") and item.get("base_size_bytes"):
+        build, warm = item["build_s"], item.get("warm_s")
+        kind = "cold build" if item.get("build_was_cold") else "build (cache state unknown)"
+        if warm is None:
+            rows.append(Result(GROUP, f"{arch}: {kind}", "s", ours=build, status=status, note=note))
+        else:
             rows.append(
                 Result(
                     GROUP,
-                    f"{arch}: image size vs bootstrap base",
-                    "MiB",
-                    ours=item["size_bytes"] / MIB,
-                    baseline=item["base_size_bytes"] / MIB,
-                    ratio=item["size_bytes"] / item["base_size_bytes"],
+                    f"{arch}: warm rebuild (backpack/ changed) vs {kind}",
+                    "s",
+                    ours=float(warm),
+                    baseline=build,
+                    ratio=float(warm) / build if build else None,
                     status=status,
-                    note=f"{item['tag']} vs {item['base_tag']}; {note}",
+                    note=note,
                     details=dict(item),
                 )
             )
+        rows.append(
+            Result(
+                GROUP,
+                f"{arch}: image size vs base image",
+                "MiB",
+                ours=item["size_bytes"] / MIB,
+                baseline=item["base_size_bytes"] / MIB,
+                ratio=item["size_bytes"] / item["base_size_bytes"],
+                status=status,
+                note=f"{item['tag']} vs {item['base_tag']}; {note}",
+                details=dict(item),
+            )
+        )
     return rows
 
 
-def _recorded_note(path: Path) -> str:
-    stamp = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
-    name = path.relative_to(REPO)
-    return f"from {name} ({stamp:%Y-%m-%d %H:%M}Z), recorded, not re-measured"
+def _stamp(path: Path) -> str:
+    moment = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
+    return f"{moment:%Y-%m-%d %H:%M}Z"
 
 
-def recorded_summary() -> List[Result]:
-    """Rows for ``out/build-summary.json`` (build/main.sh's build times and sizes)."""
+def recorded() -> List[Result]:
+    """Rows of the last measured run, or of build/main.sh's own records when newer."""
+    summary_newer = SUMMARY.is_file() and (
+        not RECORD.is_file() or SUMMARY.stat().st_mtime > RECORD.stat().st_mtime + 1
+    )
+    if RECORD.is_file() and not summary_newer:
+        figures = _load(RECORD)
+        note = f"recorded {figures.get('measured', '?')} by --with-image-build, not re-measured"
+        return rows_from(figures, Status.RECORDED, note)
     if not SUMMARY.is_file():
         return []
-    data = json.loads(SUMMARY.read_text())
-    note = _recorded_note(SUMMARY)
-    rows = []
-    for arch in ARCHES:
-        item = data.get(arch)
-        if not isinstance(item, dict):
-            continue
-        rows.append(
-            Result(
-                GROUP,
-                f"{arch}: build time (build/main.sh)",
-                "s",
-                ours=float(item["build_seconds"]),
-                status=Status.RECORDED,
-                note=f"{arch}: {note} (cold or warm as that run found the cache)",
-                details=dict(item),
-            )
-        )
-        rows.append(
-            Result(
-                GROUP,
-                f"{arch}: image size vs base (build/main.sh)",
-                "MiB",
-                ours=item["image_bytes"] / MIB,
-                baseline=item["base_bytes"] / MIB,
-                ratio=item["image_bytes"] / item["base_bytes"] if item["base_bytes"] else None,
-                status=Status.RECORDED,
-                note=f"{data.get('tag', '?')}-{arch} vs {item.get('base_image', '?')}; {note}",
-                details=dict(item),
-            )
-        )
-    return rows
-
-
-def recorded_sizes() -> List[Result]:
-    """Rows for every size in ``out/image-sizes.json`` (if the image build wrote one)."""
-    if not SIZES.is_file():
-        return []
-    data = json.loads(SIZES.read_text())
-    note = _recorded_note(SIZES)
-    rows = []
-    for name, size in _sizes(data, ""):
-        rows.append(
-            Result(
-                GROUP,
-                f"recorded size {name}",
-                "MiB",
-                ours=size / MIB,
-                status=Status.RECORDED,
-                note=note,
-            )
-        )
-    return rows
-
-
-def _sizes(data: Any, prefix: str) -> List[Tuple[str, int]]:
-    """(name, bytes) for every integer under a key that mentions size or bytes."""
-    found: List[Tuple[str, int]] = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                if "size" in name.lower() or "bytes" in name.lower() or prefix:
-                    found.append((name, value))
-            else:
-                found.extend(_sizes(value, name))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found.extend(_sizes(value, f"{prefix}[{index}]"))
-    return found
+    warm = _load(WARM) if WARM.is_file() else None
+    note = f"recorded by build/main.sh {_stamp(SUMMARY)}"
+    if warm is not None:
+        note += f" and build/warm-rebuild.sh {_stamp(WARM)}"
+    return rows_from(
+        combine(_load(SUMMARY), warm, cold=False), Status.RECORDED, note + ", not re-measured"
+    )
 
 
 def run(config: Config) -> List[Result]:
     """Measure (with ``--with-image-build``) or report the recorded figures."""
     if config.with_image_build:
-        figures = measure()
-        return rows_from(figures, Status.INFO, "measured in this run")
-    rows: List[Result] = []
-    if RECORD.is_file():
-        figures = json.loads(RECORD.read_text())
-        note = f"recorded {figures.get('measured', '?')}, not re-measured"
-        rows.extend(rows_from(figures, Status.RECORDED, note))
-    rows.extend(recorded_summary())
-    rows.extend(recorded_sizes())
+        return rows_from(measure(), Status.INFO, "measured in this run")
+    rows = recorded()
     if not rows:
         rows.append(
             Result(
@@ -279,7 +175,7 @@ def run(config: Config) -> List[Result]:
                 "build times and sizes",
                 "",
                 status=Status.SKIPPED,
-                note="nothing recorded yet: run with --with-image-build (needs the Docker engine)",
+                note="nothing recorded yet: run build/main.sh, or this with --with-image-build",
             )
         )
     return rows
