@@ -215,7 +215,10 @@ def test_example_app_builds_from_registry_image_and_runs(published: Published, a
     output = docker_cli("run", "--rm", "--platform", f"linux/{arch}", tag, timeout=900)
     summary = json.loads(output.strip().splitlines()[-1])
     assert summary["machine"] == MACHINE[arch]
-    assert summary["decoded"] == summary["accepted"] == summary["frames"] == 30, summary
+    assert summary["frames"] == 30 and summary["accepted"] > 0, summary
+    # Every frame the SpyGlass wrote decodes back (it may replace a frame put while
+    # the previous one was still encoding, never blocking the loop).
+    assert 0 < summary["written"] == summary["decoded"] <= summary["accepted"], summary
     assert summary["size"] == [320, 240], summary
 
 
