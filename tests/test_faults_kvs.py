@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -169,8 +170,11 @@ def test_removed_file_and_directory_are_restored_on_the_next_refresh(
     handler.start()
     try:
         first = read(handler.credentials_path)
-        (directory / "creds").unlink()
-        directory.rmdir()  # e.g. a /tmp cleaner
+        # e.g. a /tmp cleaner. Rename first so the 10 ms poller cannot recreate the file
+        # between the unlink and the rmdir: for the handler the directory vanishes at once.
+        doomed = tmp_path / "doomed"
+        directory.rename(doomed)
+        shutil.rmtree(doomed)
         # The refresher notices on its own; the credentials are still valid: the same are back.
         assert wait_for(lambda: os.path.exists(handler.credentials_path), 10)
         assert read(handler.credentials_path) == first
