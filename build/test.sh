@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: install what the tests need, then lint, type-check and test.
+# 1. the library on the host (real GStreamer, moto server over HTTP);
+# 2. the base image (tests/image builds it through build/main.sh when missing: Docker engine,
+#    buildx, qemu and the debootstrapped base images are installed/made on the way).
+# Set BACKPACK_IMAGE_TESTS=0 to run only the host part.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -8,4 +12,7 @@ py=.venv/bin/python
 $py -m ruff check backpack tests bench
 $py -m ruff format --check backpack tests bench
 $py -m mypy
-$py -m pytest "$@"
+$py -m pytest -p no:cacheprovider -m "not image" --ignore=tests/image "$@"
+if [ "${BACKPACK_IMAGE_TESTS:-1}" != 0 ]; then
+  $py -m pytest -p no:cacheprovider tests/image "$@"
+fi
