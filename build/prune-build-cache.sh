@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 docker_up || die "Docker engine not running (build/install-docker.sh)"
 for ref in $("$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' |
-  grep -E '/backpack/base:|^backpack-local/(base-test|example-app|stage-)' || true); do
+  grep -E '/backpack/base:|^backpack-local/(base-test|example-app|stage-)' | grep -v ':<none>$' || true); do
   "$DOCKER" image rm -f "$ref" >/dev/null
 done
 "$DOCKER" buildx prune -af >/dev/null
