@@ -6,13 +6,12 @@ import os
 
 import boto3
 
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
-from backpack.kvs.sources import SessionCredentialsSource
+from backpack.kvs.static import StaticCredentialsHandler
 
 _VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
-class KVSEnvironmentCredentialsHandler(KVSCredentialsHandler):
+class KVSEnvironmentCredentialsHandler(StaticCredentialsHandler):
     """Puts credentials in ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN``.
 
     ``kvssink`` reads these variables when it initializes (when no ``access-key`` property is
@@ -45,19 +44,10 @@ class KVSEnvironmentCredentialsHandler(KVSCredentialsHandler):
         *,
         boto3_session: boto3.Session | None = None,
     ) -> None:
-        super().__init__()
-        self._credentials: KVSCredentials | None = None
-        self._source: SessionCredentialsSource | None = None
+        super().__init__(
+            access_key_id, secret_access_key, session_token, boto3_session=boto3_session
+        )
         self._saved: dict[str, str | None] | None = None
-        if access_key_id is None and secret_access_key is None:
-            if session_token is not None:
-                raise ValueError("session_token given without access_key_id and secret_access_key")
-            self._source = SessionCredentialsSource(boto3_session)
-        elif access_key_id is None or secret_access_key is None:
-            raise ValueError("give both access_key_id and secret_access_key, or neither")
-        else:
-            self._credentials = KVSCredentials(access_key_id, secret_access_key, session_token)
-            self._register(self._credentials)
 
     def kvssink_str(self) -> str:
         """Empty: ``kvssink`` finds the credentials in the environment."""
@@ -65,11 +55,7 @@ class KVSEnvironmentCredentialsHandler(KVSCredentialsHandler):
 
     def start(self) -> None:
         """Set the ``AWS_*`` variables, remembering the previous values for :meth:`stop`."""
-        credentials = self._credentials
-        if credentials is None:
-            assert self._source is not None
-            credentials = self._source.fetch()
-            self._register(credentials)
+        credentials = self._current()
         if self._saved is None:
             self._saved = {name: os.environ.get(name) for name in _VARIABLES}
         os.environ["AWS_ACCESS_KEY_ID"] = credentials.access_key_id

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import boto3
-
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
+from backpack.kvs.credentials import KVSCredentials
 from backpack.kvs.properties import format_properties
-from backpack.kvs.sources import SessionCredentialsSource
+from backpack.kvs.static import StaticCredentialsHandler
 
 
-class KVSInlineCredentialsHandler(KVSCredentialsHandler):
+class KVSInlineCredentialsHandler(StaticCredentialsHandler):
     """Passes credentials as ``kvssink`` ``access-key``/``secret-key``/``session-token`` properties.
 
     The credentials are part of the pipeline description, so they are as exposed as the
@@ -30,27 +28,6 @@ class KVSInlineCredentialsHandler(KVSCredentialsHandler):
         'access-key=AKIAEXAMPLE secret-key=secret/example'
     """
 
-    def __init__(
-        self,
-        access_key_id: str | None = None,
-        secret_access_key: str | None = None,
-        session_token: str | None = None,
-        *,
-        boto3_session: boto3.Session | None = None,
-    ) -> None:
-        super().__init__()
-        self._credentials: KVSCredentials | None = None
-        self._source: SessionCredentialsSource | None = None
-        if access_key_id is None and secret_access_key is None:
-            if session_token is not None:
-                raise ValueError("session_token given without access_key_id and secret_access_key")
-            self._source = SessionCredentialsSource(boto3_session)
-        elif access_key_id is None or secret_access_key is None:
-            raise ValueError("give both access_key_id and secret_access_key, or neither")
-        else:
-            self._credentials = KVSCredentials(access_key_id, secret_access_key, session_token)
-            self._register(self._credentials)
-
     def kvssink_str(self) -> str:
         """``access-key=... secret-key=...`` (plus ``session-token=...`` for temporary ones)."""
         credentials = self._current()
@@ -63,12 +40,9 @@ class KVSInlineCredentialsHandler(KVSCredentialsHandler):
         return format_properties(properties)
 
     def _current(self) -> KVSCredentials:
-        if self._credentials is not None:
-            return self._credentials
-        assert self._source is not None
-        credentials = self._source.fetch()
-        self._register(credentials)
-        if credentials.expiration is not None:
+        fetched = self._credentials is None
+        credentials = super()._current()
+        if fetched and credentials.expiration is not None:
             self._logger.warning(
                 "Inline credentials expire at %s and are not renewed while the pipeline runs; "
                 "use KVSFileCredentialsHandler for temporary credentials",
