@@ -21,6 +21,7 @@ from backpack.annotation.annotations import (
 )
 from backpack.annotation.color import Color
 from backpack.annotation.driver import AnnotationDriver, Clock
+from backpack.annotation.geometry import Point
 
 _CV2_MARKERS: Dict[MarkerStyle, int] = {
     MarkerStyle.CROSS: cv2.MARKER_CROSS,
@@ -44,6 +45,13 @@ def _positive_int(name: str, value: Any) -> int:
     if value < 1:
         raise ValueError(f"{name} must be >= 1, got {value!r}")
     return value
+
+
+def _pixel(point: Point, width: int, height: int) -> tuple[int, int]:
+    """Pixel of a normalized point: ``floor(x * width)``, 1.0 mapped to the last pixel."""
+    x = int(point.x * width)
+    y = int(point.y * height)
+    return (x if x < width else width - 1, y if y < height else height - 1)
 
 
 class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
@@ -241,42 +249,22 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
 
     def _render_label(self, label: LabelAnnotation, image: Image, width: int, height: int) -> None:
         point = label.point
-        x = int(point.x * width)
-        y = int(point.y * height)
-        if x >= width:
-            x = width - 1
-        if y >= height:
-            y = height - 1
+        x, y = _pixel(point, width, height)
         self._draw_text(image, label.text, x, y, label.color or self._default_color, width, height)
 
     def _render_timestamp(
         self, stamp: TimestampAnnotation, image: Image, width: int, height: int
     ) -> None:
         point = stamp.point
-        x = int(point.x * width)
-        y = int(point.y * height)
-        if x >= width:
-            x = width - 1
-        if y >= height:
-            y = height - 1
+        x, y = _pixel(point, width, height)
         text = self._timestamp_text(stamp)
         self._draw_text(image, text, x, y, stamp.color or self._default_color, width, height)
 
     def _render_rect(self, rect: RectAnnotation, image: Image, width: int, height: int) -> None:
         p1 = rect.point1
         p2 = rect.point2
-        x1 = int(p1.x * width)
-        y1 = int(p1.y * height)
-        x2 = int(p2.x * width)
-        y2 = int(p2.y * height)
-        if x1 >= width:
-            x1 = width - 1
-        if y1 >= height:
-            y1 = height - 1
-        if x2 >= width:
-            x2 = width - 1
-        if y2 >= height:
-            y2 = height - 1
+        x1, y1 = _pixel(p1, width, height)
+        x2, y2 = _pixel(p2, width, height)
         color = rect.color or self._default_color
         cv2.rectangle(image, (x1, y1), (x2, y2), color.bgr, self._thickness, self._line_type)
 
@@ -312,18 +300,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     def _render_line(self, line: LineAnnotation, image: Image, width: int, height: int) -> None:
         p1 = line.point1
         p2 = line.point2
-        x1 = int(p1.x * width)
-        y1 = int(p1.y * height)
-        x2 = int(p2.x * width)
-        y2 = int(p2.y * height)
-        if x1 >= width:
-            x1 = width - 1
-        if y1 >= height:
-            y1 = height - 1
-        if x2 >= width:
-            x2 = width - 1
-        if y2 >= height:
-            y2 = height - 1
+        x1, y1 = _pixel(p1, width, height)
+        x2, y2 = _pixel(p2, width, height)
         color = line.color or self._default_color
         thickness = line.thickness or self._thickness
         cv2.line(image, (x1, y1), (x2, y2), color.bgr, thickness, self._line_type)
@@ -332,12 +310,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self, marker: MarkerAnnotation, image: Image, width: int, height: int
     ) -> None:
         point = marker.point
-        x = int(point.x * width)
-        y = int(point.y * height)
-        if x >= width:
-            x = width - 1
-        if y >= height:
-            y = height - 1
+        x, y = _pixel(point, width, height)
         color = marker.color or self._default_color
         cv2.drawMarker(
             image,
