@@ -6,8 +6,7 @@
 #   docker buildx bake test               # the library's GStreamer tests image, both arches
 #
 # Every pinned version is a variable; override with environment variables of the
-# same name (e.g. KVS_SDK_SRC=/path/to/checkout docker buildx bake). build/main.sh
-# sets the offline defaults (KVS_SDK_SRC=offline placeholder when GitHub is out of reach).
+# same name. build/main.sh stages the sources (build/fetch-sources.sh) and sets KVSSINK.
 
 variable "REGISTRY" {
   default = "127.0.0.1:5000"
@@ -51,15 +50,50 @@ variable "OPENCV_SDIST_DIR" {
   default = "/var/cache/backpack/downloads"
 }
 
-# KVS producer SDK (C++) for the kvssink GStreamer plugin.
+# KVS producer SDK for the kvssink GStreamer plugin: the C++ SDK, the C producer it
+# pins, and the platform-independent code (PIC) under it. Online, build/fetch-sources.sh
+# clones each tag and checks its commit; offline it takes the archives from
+# $BACKPACK_SOURCES_DIR/kvs and checks each sha256 (git archive of the tag).
 variable "KVS_SDK_VERSION" {
-  default = "3.4.2"
+  default = "3.6.0"
 }
-variable "KVS_SDK_SRC" {
-  default = "https://github.com/awslabs/amazon-kinesis-video-streams-producer-sdk-cpp.git#v${KVS_SDK_VERSION}"
+variable "KVS_SDK_COMMIT" {
+  default = "a6efdf5d2fe1fcc5be85048a0c1b6a90ab80ff72"
 }
-variable "KVS_SDK_OFFLINE_SRC" {
-  default = "images/kvssink/offline-placeholder"
+variable "KVS_SDK_SHA256" {
+  default = "cf9f5ccb5beaa365b9c4f5e80fb9b1a8bab19411f078566eded2d1429154418e"
+}
+variable "KVS_PRODUCER_C_VERSION" {
+  default = "1.6.2"
+}
+variable "KVS_PRODUCER_C_COMMIT" {
+  default = "a8e17c498a0200e2b36f71a9d3842c8680e03c38"
+}
+variable "KVS_PRODUCER_C_SHA256" {
+  default = "595bf7a75321b478dccdc6fd796f88c2872cf87a06742a1837119d392a1d9d82"
+}
+# producer-c 1.6.2 pins PIC 1.3.1, which no offline copy holds; PIC 1.2.0 is what
+# producer-c 1.6.0 pinned, and producer-c's src/ is unchanged from 1.6.0 to 1.6.2.
+variable "KVS_PIC_VERSION" {
+  default = "1.2.0"
+}
+variable "KVS_PIC_COMMIT" {
+  default = "c98c2a256a7bb3dfc4db41ae26d45e28ac7eec56"
+}
+variable "KVS_PIC_SHA256" {
+  default = "72c75ee76eff7fbdd0f2f24535e71b1b162930206afd1ca2245bbe0b9ca7d766"
+}
+variable "KVS_PIC_NOTE" {
+  default = "producer-c 1.6.2 pins pic 1.3.1; built with pic 1.2.0 (producer-c src/ unchanged since 1.6.0, which pinned it)"
+}
+# Directory the pinned KVS archives are staged in (build/fetch-sources.sh fills it,
+# with a STATUS file: "present" or "absent: <reason>").
+variable "KVS_SOURCES_DIR" {
+  default = "/var/cache/backpack/kvs-sources"
+}
+# "present" when KVS_SOURCES_DIR holds the archives (build/env.sh reads its STATUS).
+variable "KVSSINK" {
+  default = "absent"
 }
 
 # GStreamer comes from the base distribution; the label is checked at build time.
@@ -71,6 +105,9 @@ variable "IMAGE_CREATED" {
   default = ""
 }
 variable "IMAGE_REVISION" {
+  default = ""
+}
+variable "IMAGE_SOURCE" {
   default = ""
 }
 
@@ -109,18 +146,25 @@ target "_common" {
   target     = "final"
   contexts = {
     opencv-sdist = OPENCV_SDIST_DIR
-    kvs-sdk-src  = KVS_SDK_SRC
+    kvs-sources  = KVS_SOURCES_DIR
   }
   args = {
     BUILD_IMAGE           = BUILD_IMAGE
     OPENCV_PYTHON_VERSION = OPENCV_PYTHON_VERSION
     OPENCV_PYTHON_SHA256  = OPENCV_PYTHON_SHA256
-    KVS_SDK_VERSION       = KVS_SDK_VERSION
-    KVSSINK               = KVS_SDK_SRC == KVS_SDK_OFFLINE_SRC ? "absent" : KVS_SDK_VERSION
+    KVS_SDK_VERSION        = KVS_SDK_VERSION
+    KVS_SDK_SHA256         = KVS_SDK_SHA256
+    KVS_PRODUCER_C_VERSION = KVS_PRODUCER_C_VERSION
+    KVS_PRODUCER_C_SHA256  = KVS_PRODUCER_C_SHA256
+    KVS_PIC_VERSION        = KVS_PIC_VERSION
+    KVS_PIC_SHA256         = KVS_PIC_SHA256
+    KVS_PIC_NOTE           = KVS_PIC_NOTE
+    KVSSINK                = KVSSINK == "present" ? KVS_SDK_VERSION : "absent"
     GSTREAMER_VERSION     = GSTREAMER_VERSION
     BACKPACK_VERSION      = BACKPACK_VERSION
     IMAGE_CREATED         = IMAGE_CREATED
     IMAGE_REVISION        = IMAGE_REVISION
+    IMAGE_SOURCE          = IMAGE_SOURCE
   }
 }
 

@@ -10,7 +10,7 @@ set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mirror=${DEBIAN_MIRROR:-$(debian_mirror)}
 archs=("$@")
 ((${#archs[@]})) || archs=(amd64 arm64)
 work=$BACKPACK_CACHE/rootfs

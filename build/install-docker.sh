@@ -2,8 +2,9 @@
 # Install and start the Docker engine, buildx (bake) and qemu/binfmt for arm64
 # emulation. Idempotent: re-running only checks what is already there.
 #
-# - engine: Debian's docker.io, taken from trixie (26.1) with a low pin priority
-#   (100) so nothing else is upgraded from trixie. Bookworm's 20.10 engine embeds
+# - engine: Debian's docker.io, taken from trixie (26.1) by naming each package
+#   docker.io/trixie etc. (pin priority 100 for the source, so nothing else is
+#   ever upgraded from trixie; tests/image/test_host_safety.py proves it). Bookworm's 20.10 engine embeds
 #   a Dockerfile frontend without named build contexts ("unsupported frontend
 #   capability moby.buildkit.frontend.contexts"), and with no registry we cannot
 #   pull a newer frontend (# syntax=) or a buildkit image, so the engine's own
@@ -19,14 +20,18 @@ source "$(dirname "$0")/lib.sh"
 
 apt_install qemu-user-static binfmt-support debootstrap ca-certificates iproute2 git curl
 
-# Engine, CLI and buildx from trixie, pinned low so apt never prefers trixie otherwise.
+# Engine, CLI and buildx from trixie, each named with /trixie so apt takes only
+# those (and the containerd they need) from trixie: libc6, dpkg and base-files
+# stay on the host's release (`-t trixie` would move them). The trixie source
+# uses the mirror the host's own apt sources already use.
 engine_version() { dpkg-query -W -f='${Version}' docker.io 2>/dev/null || true; }
 if ! dpkg --compare-versions "$(engine_version)" ge 23 ||
   ! dpkg-query -W -f='${Status}' docker-buildx 2>/dev/null | grep -q "install ok installed"; then
   if [ ! -f /etc/apt/sources.list.d/backpack-trixie.sources ]; then
-    cat >/etc/apt/sources.list.d/backpack-trixie.sources <<'SRC'
+    mirror=$(debian_mirror)
+    cat >/etc/apt/sources.list.d/backpack-trixie.sources <<SRC
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -43,10 +48,10 @@ PIN
     kill "$(cat /var/run/docker.pid)" 2>/dev/null || true
     for _ in $(seq 30); do pgrep -x dockerd >/dev/null || break; sleep 1; done
   fi
-  log "apt-get install -t trixie docker.io docker-cli docker-buildx"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends -t trixie docker.io docker-cli docker-buildx
+  log "apt-get install ${DOCKER_TRIXIE_PACKAGES[*]/%//trixie}"
+  apt-get install -y -qq --no-install-recommends "${DOCKER_TRIXIE_PACKAGES[@]/%//trixie}"
 fi
 
 # binfmt handlers for arm64 (qemu-user-static registers them with the F flag).

@@ -40,3 +40,29 @@ docker_up() { "$DOCKER" info >/dev/null 2>&1; }
 BASE_REPO=${BASE_REPO:-backpack-local/debian}
 BASE_SUITE=${BASE_SUITE:-bookworm}
 base_tag() { echo "$BASE_REPO:$BASE_SUITE-$1"; }
+
+# The Docker packages taken from trixie (bookworm's 20.10 engine lacks named build
+# contexts); nothing else may leave the host's release (tests/image/test_host_safety.py).
+DOCKER_TRIXIE_PACKAGES=(docker.io docker-cli docker-buildx)
+
+# The Debian mirror this host's apt already uses (its main archive's URI; before the
+# first `apt-get update` apt knows no targets, so the sources files are read),
+# so the build follows whatever mirror or proxy the machine is set up with.
+debian_mirror() {
+  local uri
+  uri=$(apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' 'Label: Debian' \
+    2>/dev/null | head -1)
+  [ -n "$uri" ] || uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+    /etc/apt/sources.list.d/*.list 2>/dev/null | grep -v -- '-security' |
+    sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//; s/[[:space:]].*$//' | head -1)
+  [ -n "$uri" ] || die "no Debian mirror found in this host's apt sources"
+  echo "${uri%/}"
+}
+
+# The simple index pip is configured with on this machine (pip's own default otherwise).
+pip_index_url() {
+  local url
+  url=$(python3 -m pip config get global.index-url 2>/dev/null || true)
+  [ -n "$url" ] || url=$(python3 -c 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)')
+  echo "${url%/}"
+}

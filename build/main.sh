@@ -6,10 +6,11 @@
 #   install-docker.sh -> bootstrap-base-images.sh -> registry.sh -> fetch-sources.sh
 #   -> bake base-amd64, base-arm64 (timed) -> publish.sh -> summary
 #
-# Environment overrides (all optional): KVS_SDK_SRC (Git URL#tag or a local
-# checkout; default: upstream tag when GitHub answers, else the offline placeholder),
+# Environment overrides (all optional): BACKPACK_SOURCES_DIR (offline source archives,
+# e.g. a folder with kvs/*.tar.gz: kvssink is built from them; without it the upstream
+# tags when GitHub answers, else the image is built without kvssink and says so),
 # BASE_IMAGE / BASE_IMAGE_AMD64 / BASE_IMAGE_ARM64, REGISTRY, TAG, and every
-# version variable of docker-bake.hcl. SKIP_PUBLISH=1 builds only.
+# variable of docker-bake.hcl. SKIP_PUBLISH=1 builds only.
 set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -26,7 +27,7 @@ bash build/fetch-sources.sh
 
 # shellcheck source=build/env.sh
 source "$BACKPACK_ROOT/build/env.sh"
-log "KVS_SDK_SRC=$KVS_SDK_SRC BACKPACK_VERSION=$BACKPACK_VERSION TAG=$TAG"
+log "kvssink: $KVSSINK ($(cat "$KVS_SOURCES_DIR/STATUS")) BACKPACK_VERSION=$BACKPACK_VERSION TAG=$TAG"
 
 mkdir -p "$BACKPACK_OUT"
 declare -A seconds
@@ -51,7 +52,7 @@ size() { "$DOCKER" image inspect -f '{{.Size}}' "$1"; }
 {
   echo "{"
   echo "  \"tag\": \"$ref\","
-  echo "  \"kvs_sdk_src\": \"$KVS_SDK_SRC\","
+  echo "  \"kvssink\": \"$KVSSINK\","
   for arch in amd64 arm64; do
     base=$("$DOCKER" image inspect -f '{{index .Config.Labels "org.opencontainers.image.base.name"}}' "$ref-$arch")
     img=$(size "$ref-$arch")

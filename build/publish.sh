@@ -3,15 +3,13 @@
 # manifest list, then pull it back (a real pull of each platform from the
 # registry) and check the pulled images' architectures and digests.
 #
-# Usage: build/publish.sh   (REGISTRY, IMAGE_NAME, TAG from the environment)
+# Usage: build/publish.sh   (REGISTRY, IMAGE_NAME, TAG: docker-bake.hcl or the environment)
 set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-registry=${REGISTRY:-127.0.0.1:5000}
-name=${IMAGE_NAME:-backpack/base}
-tag=${TAG:-latest}
-ref=$registry/$name:$tag
+eval "$(python3 "$BACKPACK_ROOT/build/pins.py" --shell)"
+ref=$REGISTRY/$IMAGE_NAME:$TAG
 
 for arch in amd64 arm64; do
   log "push $ref-$arch"

@@ -10,7 +10,6 @@ set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$BACKPACK_ROOT"
-BACKPACK_REUSE_KVS_DECISION=1
 # shellcheck source=build/env.sh
 source "$BACKPACK_ROOT/build/env.sh"
 target_file=${1:-backpack/__init__.py}

@@ -57,6 +57,9 @@ def main() -> int:
         )
         if not has_plugin or found.returncode != 0:
             problems.append(f"kvssink {args.kvssink} labelled but not loadable: {found.stderr}")
+        status = Path(os.environ["KVS_SDK_HOME"], "STATUS").read_text()
+        if not status.startswith(f"present {args.kvssink} "):
+            problems.append(f"kvssink labelled {args.kvssink} but the SDK STATUS says {status!r}")
 
     for problem in problems:
         print(f"verify: {problem}", file=sys.stderr)

@@ -1,50 +1,83 @@
 #!/bin/sh
-# Build the KVS producer SDK (C++) and its GStreamer plugin kvssink for
-# $TARGETARCH on the build platform, against the target's system libraries
-# (libcurl, OpenSSL, log4cplus, GStreamer) from /sysroot.
+# Build kvssink (the KVS producer SDK's GStreamer plugin) with the C++ SDK, its C
+# producer and PIC, from the three pinned archives, against the system's libcurl,
+# OpenSSL, log4cplus and GStreamer (BUILD_DEPENDENCIES=OFF). No network: the SDK's
+# configure-time `git clone`s are pointed at the extracted archives.
 #
-# Input:  /src/kvs-sdk = named context `kvs-sdk-src` (upstream Git tag, a local
-#         checkout, or images/kvssink/offline-placeholder when offline).
-# Output: /out/opt/kvs-sdk/{lib,plugin}/ and /out/opt/kvs-sdk/STATUS
-#         ("present <version>" or "absent <reason>").
+# In the image (kvssink-build stage): cross for $TARGETARCH against /sysroot with
+# TOOLCHAIN=/images/toolchain. On a host (build/host-kvssink.sh): native, TOOLCHAIN unset.
 #
-# The present path cannot be exercised in the offline workplace this was written
-# in (no route to GitHub): it follows the SDK's documented CMake options.
+# Environment:
+#   KVS_SOURCES   archives + SHA256SUMS + STATUS (build/fetch-sources.sh)  [/src/kvs-sources]
+#   KVS_PREFIX    where the files live at run time                         [/opt/kvs-sdk]
+#   OUT           root the prefix is copied under ($OUT$KVS_PREFIX)         [/out]
+#   KVS_SDK_VERSION KVS_PRODUCER_C_VERSION KVS_PIC_VERSION KVS_PIC_NOTE     (bake args)
+# Output: $OUT$KVS_PREFIX/plugin/libgstkvssink.so, lib/ (producer libraries), STATUS
+#   ("present <cpp version> (...)" or "absent: <reason>"). RUNPATHs are $ORIGIN-relative,
+#   so the tree works wherever it is copied with GST_PLUGIN_PATH pointing at plugin/.
 set -eu
-. /images/toolchain/env.sh
-src=/src/kvs-sdk
-out=/out/opt/kvs-sdk
-mkdir -p "$out/lib" "$out/plugin"
+: "${KVS_SDK_VERSION:?}" "${KVS_PRODUCER_C_VERSION:?}" "${KVS_PIC_VERSION:?}"
+sources=${KVS_SOURCES:-/src/kvs-sources}
+prefix=${KVS_PREFIX:-/opt/kvs-sdk}
+out=${OUT:-/out}$prefix
+rm -rf "$out" && mkdir -p "$out/lib" "$out/plugin"
 
-if [ ! -f "$src/CMakeLists.txt" ]; then
-  echo "absent: no KVS producer SDK source in the kvs-sdk-src context (offline build)" >"$out/STATUS"
-  cat "$out/STATUS"
-  exit 0
+status=$(cat "$sources/STATUS" 2>/dev/null || echo "absent: no STATUS in the kvs-sources context")
+case "$status" in
+  present*) ;;
+  *) echo "$status" >"$out/STATUS"; cat "$out/STATUS"; exit 0 ;;
+esac
+(cd "$sources" && sha256sum -c --quiet SHA256SUMS)
+
+cmake_args=""
+if [ -n "${TOOLCHAIN:-}" ]; then
+  . "$TOOLCHAIN/env.sh"
+  cmake_args="-DCMAKE_TOOLCHAIN_FILE=$TOOLCHAIN/toolchain.cmake"
+  strip=$TARGET_TRIPLET-strip
+else
+  strip=strip
 fi
 
-# The SDK writes into its source tree (dependency/ checkouts) and compiles the
-# path of its certs/cert.pem into the library: build from a writable copy at the
-# path the cert is shipped under in the image.
-tree=/opt/kvs-sdk/sdk-src
-rm -rf "$tree" && mkdir -p "$tree" && cp -a "$src"/. "$tree"/
-mkdir -p "/out$tree/certs" && cp "$tree/certs/cert.pem" "/out$tree/certs/"
-work=/tmp/kvs-build
+work=${KVS_WORK:-/tmp/kvs-build}
 rm -rf "$work" && mkdir -p "$work"
-# BUILD_DEPENDENCIES=OFF: link the system libcurl/openssl/log4cplus/gstreamer of
-# the sysroot instead of the SDK's own downloaded copies. The SDK still fetches
-# its producer-c/PIC dependency at configure time (needs network, like the tag).
-cmake -S "$tree" -B "$work" -G Ninja \
-  -DCMAKE_TOOLCHAIN_FILE=/images/toolchain/toolchain.cmake \
+extract() {  # archive-name -> directory
+  mkdir -p "$work/$2"
+  tar -xzf "$sources/$1" -C "$work/$2" --strip-components=1
+}
+extract "amazon-kinesis-video-streams-producer-sdk-cpp-$KVS_SDK_VERSION.tar.gz" cpp
+extract "amazon-kinesis-video-streams-producer-c-$KVS_PRODUCER_C_VERSION.tar.gz" producer-c
+extract "amazon-kinesis-video-streams-pic-$KVS_PIC_VERSION.tar.gz" pic
+
+# Each ExternalProject that would clone a repository copies a local directory instead
+# (ExternalProject's URL accepts one). Fail loudly if upstream changes the file's shape.
+use_local() {  # dependency CMakeLists.txt, directory
+  sed -i -e "s|^\([[:space:]]*\)GIT_REPOSITORY[[:space:]].*|\1URL \"$2\"|" \
+    -e '/^[[:space:]]*GIT_\(TAG\|SHALLOW\|PROGRESS\)[[:space:]]/d' "$1"
+  grep -q "URL \"$2\"" "$1" && ! grep -q 'GIT_' "$1" || { echo "cannot localize $1" >&2; exit 1; }
+}
+use_local "$work/cpp/CMake/Dependencies/libkvscproducer-CMakeLists.txt" "$work/producer-c"
+use_local "$work/producer-c/CMake/Dependencies/libkvspic-CMakeLists.txt" "$work/pic"
+
+# shellcheck disable=SC2086
+cmake -S "$work/cpp" -B "$work/build" $cmake_args \
   -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_INSTALL_PREFIX=/opt/kvs-sdk \
-  -DBUILD_GSTREAMER_PLUGIN=ON \
-  -DBUILD_DEPENDENCIES=OFF \
-  -DBUILD_SAMPLES=OFF -DBUILD_JNI=OFF -DBUILD_TEST=OFF -DCODE_COVERAGE=OFF -DBUILD_STATIC=OFF
-ninja -C "$work" -j"$(nproc)"
-find "$work" -name 'libgstkvssink.so' -exec cp -a {} "$out/plugin/" \;
-find "$work" -name 'lib*.so*' ! -name 'libgstkvssink.so' -exec cp -a {} "$out/lib/" \;
-[ -f "$out/plugin/libgstkvssink.so" ] || { echo "kvssink was not built" >&2; exit 1; }
-"$TARGET_TRIPLET-strip" --strip-unneeded "$out"/plugin/*.so "$out"/lib/*.so* 2>/dev/null || true
-echo "present ${KVS_SDK_VERSION:-unknown}" >"$out/STATUS"
+  -DCMAKE_INSTALL_PREFIX="$prefix" \
+  -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON \
+  '-DCMAKE_INSTALL_RPATH=$ORIGIN:$ORIGIN/../lib' \
+  -DBUILD_GSTREAMER_PLUGIN=ON -DBUILD_DEPENDENCIES=OFF \
+  -DBUILD_JNI=OFF -DBUILD_TEST=OFF -DCODE_COVERAGE=OFF -DBUILD_STATIC=OFF \
+  >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log" >&2; exit 1; }
+make -C "$work/build" -j"$(nproc)" gstkvssink >"$work/make.log" 2>&1 ||
+  { tail -40 "$work/make.log" >&2; exit 1; }
+
+cp -a "$(find "$work/build" -name libgstkvssink.so | head -1)" "$out/plugin/"
+for lib in libKinesisVideoProducer.so 'libcproducer.so*' 'libkvsCommonCurl.so*'; do
+  find "$work/build" -name "$lib" -exec cp -a {} "$out/lib/" \;
+done
+$strip --strip-unneeded "$out"/plugin/*.so
+find "$out/lib" -type f -exec $strip --strip-unneeded {} \;
+echo "present $KVS_SDK_VERSION (producer-c $KVS_PRODUCER_C_VERSION, pic $KVS_PIC_VERSION${KVS_PIC_NOTE:+: $KVS_PIC_NOTE})" \
+  >"$out/STATUS"
+ls -lR "$out"
 cat "$out/STATUS"
-rm -rf "$work" "$tree/dependency"
+rm -rf "$work"

@@ -19,6 +19,14 @@ work=/tmp/opencv
 rm -rf "$work" && mkdir -p "$work"
 tar -xzf "$sdist" -C "$work" --strip-components=1 "opencv_python-$OPENCV_PYTHON_VERSION/opencv"
 
+# CPU-dispatch variants edge hardware can use (Atom/Celeron/Core up to AVX2;
+# Cortex-A76/A78 in Raspberry Pi 5, Jetson Orin, Graviton 2/3): AVX-512, BF16
+# and SVE variants are dropped to cut the compile.
+case "$TARGETARCH" in
+  amd64) dispatch="SSE4_1;SSE4_2;AVX;FP16;AVX2" ;;
+  arm64) dispatch="NEON_FP16;NEON_DOTPROD" ;;
+esac
+
 pyver=3.11
 site=/usr/local/lib/python$pyver/dist-packages
 cmake -S "$work/opencv" -B "$work/build" -G Ninja \
@@ -27,6 +35,7 @@ cmake -S "$work/opencv" -B "$work/build" -G Ninja \
   -DCMAKE_INSTALL_PREFIX=/usr/local \
   -DBUILD_LIST=core,imgproc,imgcodecs,videoio,features,python3 \
   -DBUILD_SHARED_LIBS=OFF \
+  -DCPU_DISPATCH="$dispatch" \
   -DBUILD_TESTS=OFF -DBUILD_PERF_TESTS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_opencv_apps=OFF \
   -DBUILD_DOCS=OFF -DBUILD_JAVA=OFF -DBUILD_opencv_java=OFF -DBUILD_opencv_js=OFF \
   -DBUILD_opencv_python2=OFF -DBUILD_opencv_python3=ON \
