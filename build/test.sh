@@ -8,6 +8,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash build/host-test-deps.sh
+# kvssink built natively from the staged KVS sources (BACKPACK_SOURCES_DIR or the upstream
+# tags); the host KVS tests load it from there (tests/conftest.py).
+bash build/host-kvssink.sh
 py=.venv/bin/python
 $py -m ruff check backpack tests bench
 $py -m ruff format --check backpack tests bench

@@ -1,0 +1,7 @@
+"""``python -m backpack COMMAND ...``: same as the ``backpack`` console script."""
+
+import sys
+
+from backpack.cli import main
+
+sys.exit(main())
