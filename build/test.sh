@@ -11,6 +11,10 @@ bash build/host-test-deps.sh
 # kvssink built natively from the staged KVS sources (BACKPACK_SOURCES_DIR or the upstream
 # tags); the host KVS tests load it from there (tests/conftest.py).
 bash build/host-kvssink.sh
+kvs_host=${BACKPACK_CACHE:-/var/cache/backpack}/kvssink-host/opt/kvs-sdk
+if grep -q '^present' "$kvs_host/STATUS"; then
+  export GST_PLUGIN_PATH=$kvs_host/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
+fi
 py=.venv/bin/python
 $py -m ruff check backpack tests bench
 $py -m ruff format --check backpack tests bench
