@@ -8,7 +8,9 @@ BACKPACK_VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$BACKPACK_ROOT/backp
 IMAGE_REVISION=${IMAGE_REVISION:-$(git -C "$BACKPACK_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}
 # Creation time = the commit's time: stable for a given checkout (no needless new image ids).
 IMAGE_CREATED=${IMAGE_CREATED:-$(git -C "$BACKPACK_ROOT" log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)}
-# Where this checkout came from (its origin remote), for the OCI source label.
-IMAGE_SOURCE=${IMAGE_SOURCE:-$(git -C "$BACKPACK_ROOT" remote get-url origin 2>/dev/null || echo "")}
+# Where this checkout came from (its origin remote; else the checkout itself), for the
+# OCI source label: this project's source, never another project's.
+IMAGE_SOURCE=${IMAGE_SOURCE:-$(git -C "$BACKPACK_ROOT" remote get-url origin 2>/dev/null ||
+  echo "file://$BACKPACK_ROOT")}
 export KVS_SOURCES_DIR KVSSINK BACKPACK_VERSION IMAGE_REVISION IMAGE_CREATED IMAGE_SOURCE
 mkdir -p "$BACKPACK_OUT"

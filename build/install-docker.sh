@@ -27,29 +27,17 @@ apt_install qemu-user-static binfmt-support debootstrap ca-certificates iproute2
 engine_version() { dpkg-query -W -f='${Version}' docker.io 2>/dev/null || true; }
 if ! dpkg --compare-versions "$(engine_version)" ge 23 ||
   ! dpkg-query -W -f='${Status}' docker-buildx 2>/dev/null | grep -q "install ok installed"; then
-  if [ ! -f /etc/apt/sources.list.d/backpack-trixie.sources ]; then
-    mirror=$(debian_mirror)
-    cat >/etc/apt/sources.list.d/backpack-trixie.sources <<SRC
-Types: deb
-URIs: $mirror
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    cat >/etc/apt/preferences.d/backpack-trixie <<'PIN'
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-  fi
+  add_trixie_source
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Refuse before installing anything if the plan would move another package's release.
+  docker_install_plan_check
   # A dockerd started from an older package must not keep running the old binary.
   if [ -n "$(engine_version)" ] && pgrep -x dockerd >/dev/null; then
     log "stopping the running dockerd before upgrading it"
     kill "$(cat /var/run/docker.pid)" 2>/dev/null || true
     for _ in $(seq 30); do pgrep -x dockerd >/dev/null || break; sleep 1; done
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
   log "apt-get install ${DOCKER_TRIXIE_PACKAGES[*]/%//trixie}"
   apt-get install -y -qq --no-install-recommends "${DOCKER_TRIXIE_PACKAGES[@]/%//trixie}"
 fi

@@ -44,6 +44,48 @@ base_tag() { echo "$BASE_REPO:$BASE_SUITE-$1"; }
 # The Docker packages taken from trixie (bookworm's 20.10 engine lacks named build
 # contexts); nothing else may leave the host's release (tests/image/test_host_safety.py).
 DOCKER_TRIXIE_PACKAGES=(docker.io docker-cli docker-buildx)
+# What may come along from trixie with them: the engine's own set.
+DOCKER_ENGINE_SET=(docker.io docker-cli docker-buildx containerd runc tini)
+
+# A trixie apt source on this host's mirror, pinned at 100 so apt never prefers it.
+add_trixie_source() {
+  [ -f /etc/apt/sources.list.d/backpack-trixie.sources ] && return 0
+  local mirror
+  mirror=$(debian_mirror)
+  cat >/etc/apt/sources.list.d/backpack-trixie.sources <<SRC
+Types: deb
+URIs: $mirror
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  cat >/etc/apt/preferences.d/backpack-trixie <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+}
+
+# Simulate the Docker install (apt-get -s; needs add_trixie_source and apt-get update)
+# and fail, naming them, if packages outside the engine's set would come from trixie.
+# Arguments replace the default install arguments (the tests check a bad plan too).
+docker_install_plan_check() {
+  local plan moved release p a allowed args=("$@")
+  ((${#args[@]})) || args=("${DOCKER_TRIXIE_PACKAGES[@]/%//trixie}")
+  plan=$(apt-get -s install --no-install-recommends "${args[@]}" 2>&1) ||
+    { echo "$plan" >&2; die "apt cannot plan the Docker install"; }
+  # "Inst pkg [old] (version Debian:13.8/stable [arch])": the archive's release number
+  # tells where a package comes from (suite names move: trixie is "stable" today).
+  release=$(. /etc/os-release && echo "$VERSION_ID")
+  moved=$(echo "$plan" | sed -n 's/^Inst \([^ ]*\) .*(\S* [A-Za-z-]*:\([0-9]*\)[^ ]* .*/\1 \2/p' |
+    awk -v r="$release" '$2 != r {print $1}')
+  for p in $moved; do
+    allowed=0
+    for a in "${DOCKER_ENGINE_SET[@]}"; do [ "${p%%:*}" = "$a" ] && allowed=1; done
+    [ "$allowed" = 1 ] || die "installing Docker would move $p to trixie; refusing (plan: apt-get -s)"
+  done
+  log "Docker install plan: from another release only:" $moved
+}
 
 # The Debian mirror this host's apt already uses (its main archive's URI; before the
 # first `apt-get update` apt knows no targets, so the sources files are read),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "out"
 ARCHES = ("amd64", "arm64")
 MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}
-REGISTRY = os.environ.get("REGISTRY", "127.0.0.1:5000")
-IMAGE_NAME = os.environ.get("IMAGE_NAME", "backpack/base")
-TAG = os.environ.get("TAG", "latest")
+
+_spec = importlib.util.spec_from_file_location("pins", ROOT / "build" / "pins.py")
+assert _spec and _spec.loader
+_pins_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_pins_module)
+# The pins of docker-bake.hcl (environment overrides applied), as the build uses them.
+PINS: dict[str, str] = _pins_module.pins()
+REGISTRY = PINS["REGISTRY"]
+IMAGE_NAME = PINS["IMAGE_NAME"]
+TAG = PINS["TAG"]
 DOCKER = "/usr/bin/docker" if Path("/usr/bin/docker").exists() else "docker"
 
 

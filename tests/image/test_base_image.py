@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from image_helpers import MACHINE, OUT, Published, bake, docker_cli, run_json
+from image_helpers import MACHINE, OUT, PINS, Published, bake, docker_cli, run_json
 
 # The first test of a session may wait for a cold build of both architectures.
 pytestmark = [pytest.mark.image, pytest.mark.timeout(4800)]
@@ -30,6 +30,8 @@ LABELS = (
     "io.github.backpack.opencv.version",
     "io.github.backpack.gstreamer.version",
     "io.github.backpack.kvs-sdk.version",
+    "io.github.backpack.kvs-producer-c.version",
+    "io.github.backpack.kvs-pic.version",
     "io.github.backpack.kvssink",
     "io.github.backpack.version",
 )
@@ -84,13 +86,59 @@ def test_kvssink_state_is_declared_consistently(image: Any, host: Any) -> None:
     assert state.group(1) == ("absent" if label == "absent" else "present"), result
 
 
-def test_gst_inspect_finds_kvssink_when_built(image: Any, host: Any) -> None:
-    if image.labels["io.github.backpack.kvssink"] == "absent":
+def kvssink_expected() -> bool:
+    """Whether the build had the KVS sources (build/fetch-sources.sh staged them)."""
+    status = Path(PINS["KVS_SOURCES_DIR"], "STATUS")
+    return status.is_file() and status.read_text().startswith("present")
+
+
+def test_kvssink_built_from_the_pinned_sources(image: Any, arch: str) -> None:
+    labels = image.labels
+    if not kvssink_expected():
+        assert labels["io.github.backpack.kvssink"] == "absent"
         pytest.skip(
-            "kvssink absent: the image was built offline without the KVS producer SDK source "
-            "(kvs-sdk-src context = offline placeholder; label io.github.backpack.kvssink=absent)"
+            "no KVS producer SDK sources were staged for this build (BACKPACK_SOURCES_DIR unset "
+            "and GitHub unreachable): the image is labelled kvssink=absent, as checked"
         )
-    assert host.run("gst-inspect-1.0 kvssink").rc == 0
+    assert labels["io.github.backpack.kvssink"] == PINS["KVS_SDK_VERSION"], labels
+    assert labels["io.github.backpack.kvs-sdk.version"] == PINS["KVS_SDK_VERSION"]
+    assert labels["io.github.backpack.kvs-producer-c.version"] == PINS["KVS_PRODUCER_C_VERSION"]
+    assert labels["io.github.backpack.kvs-pic.version"] == PINS["KVS_PIC_VERSION"]
+    assert labels["io.github.backpack.kvs-pic.note"] == PINS["KVS_PIC_NOTE"]
+    # A plain `docker run` (the image's ENV) and a bare environment that only loads
+    # /panorama/.env both find the element, from a fresh container.
+    plain = docker_cli(
+        "run",
+        "--rm",
+        "--platform",
+        f"linux/{arch}",
+        image.id,
+        "gst-inspect-1.0",
+        "kvssink",
+        timeout=300,
+    )
+    assert "GStreamer AWS KVS plugin" in plain, plain
+    dotenv = docker_cli(
+        "run",
+        "--rm",
+        "--platform",
+        f"linux/{arch}",
+        image.id,
+        "env",
+        "-i",
+        "PATH=/usr/local/bin:/usr/bin:/bin",
+        "sh",
+        "-c",
+        "set -a; . /panorama/.env; set +a; gst-inspect-1.0 kvssink | sed -n 's/^  Filename *//p'; "
+        'cat "$(dirname "$GST_PLUGIN_PATH")/STATUS"; grep \'^# kvssink:\' /panorama/.env',
+        timeout=300,
+    )
+    assert "/opt/kvs-sdk/plugin/libgstkvssink.so" in dotenv, dotenv
+    version_line = (
+        f"present {PINS['KVS_SDK_VERSION']} (producer-c {PINS['KVS_PRODUCER_C_VERSION']}, "
+        f"pic {PINS['KVS_PIC_VERSION']}: {PINS['KVS_PIC_NOTE']})"
+    )
+    assert dotenv.count(version_line) == 2, dotenv  # the SDK's STATUS and the .env comment
 
 
 def test_dotenv_matches_image_env(image: Any, host: Any) -> None:
