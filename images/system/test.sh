@@ -1,10 +1,12 @@
 #!/bin/sh
-# Component test (runs inside the image): GStreamer runtime, tools and the
-# Python bindings. Prints one JSON object; exit status 0 when all checks pass.
+# Component test (runs inside the image): every promised GStreamer element
+# (/usr/share/backpack/gstreamer-elements.txt) exists, and the Python bindings and the
+# RTSP server load. Prints one JSON object; exit status 0 when all checks pass.
 set -eu
+list=${1:-/usr/share/backpack/gstreamer-elements.txt}
 fail=0
 elements=""
-for e in appsrc videoconvert x264enc h264parse mp4mux matroskamux filesink avdec_h264 qtdemux; do
+for e in $(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' -e '/^file:/d' "$list"); do
   if gst-inspect-1.0 --exists "$e"; then elements="$elements\"$e\": true,"; else
     elements="$elements\"$e\": false,"; fail=1; fi
 done

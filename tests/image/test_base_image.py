@@ -68,6 +68,14 @@ def test_gstreamer_plugins_and_bindings(host: Any) -> None:
     assert result["rtsp_server"] == "ok"
 
 
+def test_every_promised_gstreamer_path_plays(host: Any) -> None:
+    rc, result = run_json(host, "python3 /images/system/test_paths.py")
+    assert rc == 0, result
+    for path in ("read_mp4", "read_mkv", "decodebin_mp4", "rtsp_camera"):
+        assert result[path] == 30, (path, result)
+    assert result["v4l2src"] is True, result
+
+
 def test_opencv_writes_through_gstreamer_and_decodes(host: Any) -> None:
     rc, result = run_json(host, "python3 /images/opencv/test.py /tmp/written.mp4")
     assert result["gstreamer_backend"] and result["writer_opened"], result
