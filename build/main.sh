@@ -46,30 +46,7 @@ if [ "${SKIP_PUBLISH:-0}" != 1 ]; then
   bash build/publish.sh
 fi
 
-# Summary: build times and sizes (image vs its base), also as JSON for bench/.
-ref=$REGISTRY/$IMAGE_NAME:$TAG
-size() { "$DOCKER" image inspect -f '{{.Size}}' "$1"; }
-{
-  echo "{"
-  echo "  \"tag\": \"$ref\","
-  echo "  \"kvssink\": \"$KVSSINK\","
-  for arch in amd64 arm64; do
-    base=$("$DOCKER" image inspect -f '{{index .Config.Labels "org.opencontainers.image.base.name"}}' "$ref-$arch")
-    img=$(size "$ref-$arch")
-    b=$(size "$base")
-    sep=","; [ "$arch" = arm64 ] && sep=""
-    echo "  \"$arch\": {\"build_seconds\": ${seconds[$arch]}, \"image_bytes\": $img, \"base_image\": \"$base\", \"base_bytes\": $b, \"added_bytes\": $((img - b))}$sep"
-  done
-  echo "}"
-} >"$BACKPACK_OUT/build-summary.json"
-printf '\n%-8s %10s %12s %12s %12s\n' arch build_s image_MB base_MB added_MB
-for arch in amd64 arm64; do
-  python3 - "$arch" "$BACKPACK_OUT/build-summary.json" <<'PY'
-import json, sys
-arch, path = sys.argv[1], sys.argv[2]
-d = json.load(open(path))[arch]
-mb = lambda b: f"{b / 1e6:.1f}"
-print(f"{arch:<8} {d['build_seconds']:>10} {mb(d['image_bytes']):>12} {mb(d['base_bytes']):>12} {mb(d['added_bytes']):>12}")
-PY
-done
+# Summary: build times, cache state and sizes (image vs its base), for bench/ too.
+python3 build/summary.py "$BACKPACK_OUT" "$REGISTRY/$IMAGE_NAME:$TAG" "$KVSSINK" \
+  "amd64=${seconds[amd64]}" "arm64=${seconds[arm64]}"
 log "main job done in $(($(date +%s) - t_start)) s; summary in $BACKPACK_OUT/build-summary.json"
