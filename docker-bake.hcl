@@ -101,6 +101,12 @@ variable "GSTREAMER_VERSION" {
   default = "1.22"
 }
 
+# The Python package index pip uses inside the build: the build host's configured one
+# (build/env.sh reads it from pip's configuration), or pip's default when empty.
+variable "PIP_INDEX_URL" {
+  default = ""
+}
+
 variable "IMAGE_CREATED" {
   default = ""
 }
@@ -165,6 +171,7 @@ target "_common" {
     IMAGE_CREATED         = IMAGE_CREATED
     IMAGE_REVISION        = IMAGE_REVISION
     IMAGE_SOURCE          = IMAGE_SOURCE
+    PIP_INDEX_URL         = PIP_INDEX_URL
   }
 }
 

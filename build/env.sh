@@ -12,5 +12,7 @@ IMAGE_CREATED=${IMAGE_CREATED:-$(git -C "$BACKPACK_ROOT" log -1 --format=%cI 2>/
 # OCI source label: this project's source, never another project's.
 IMAGE_SOURCE=${IMAGE_SOURCE:-$(git -C "$BACKPACK_ROOT" remote get-url origin 2>/dev/null ||
   echo "file://$BACKPACK_ROOT")}
-export KVS_SOURCES_DIR KVSSINK BACKPACK_VERSION IMAGE_REVISION IMAGE_CREATED IMAGE_SOURCE
+# pip inside the build follows the index this host's pip is configured with.
+PIP_INDEX_URL=${PIP_INDEX_URL:-$(pip_index_url)}
+export KVS_SOURCES_DIR KVSSINK PIP_INDEX_URL BACKPACK_VERSION IMAGE_REVISION IMAGE_CREATED IMAGE_SOURCE
 mkdir -p "$BACKPACK_OUT"

@@ -6,4 +6,6 @@ if [ -s /run/secrets/host-ca ]; then
   PIP_CERT=/run/secrets/host-ca
   export PIP_CERT
 fi
+# PIP_INDEX_URL (a build arg) is the build host's configured index; empty = pip's default.
+[ -n "${PIP_INDEX_URL:-}" ] || unset PIP_INDEX_URL
 exec python3 -m pip "$@"
