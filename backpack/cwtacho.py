@@ -122,7 +122,6 @@ class CWTachometer(Tachometer):
                 f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
             )
         super().__init__(self._enqueue, stats_interval, None, clock)
-        self._logger = _logger
         self._namespace = namespace
         self._metric_name = metric_name
         self._dimensions = _dimension_list(dimensions)

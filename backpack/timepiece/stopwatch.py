@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from types import MappingProxyType, TracebackType
 from typing import Any, Callable, Mapping, TypeVar, cast
@@ -18,8 +19,15 @@ _INDENT = "    "
 class StopWatch(IntervalStatistics):
     """Measures how long a code block takes, each time it runs.
 
-    Use it as a context manager (sequentially re-enterable) or as a decorator. Child watches
-    time the stages inside their parent's block; the parent's interval covers them all.
+    Use it as a context manager or as a decorator. Child watches time the stages inside their
+    parent's block; the parent's interval covers them all. Blocks may nest, also on the same
+    watch (each exit records its own block), and leaving a block never entered raises
+    :class:`RuntimeError` instead of recording a bogus interval.
+
+    Thread safety: the decorator and the context manager may be used from several threads at
+    once (each thread keeps its own open blocks; exit a block on the thread that entered it).
+    Recording is thread-safe; :meth:`child` and :meth:`reset` are not: create the children
+    up front, and reset only while no other thread is timing.
 
     Args:
         name: Name shown in ``repr``; children are looked up by it.
@@ -44,7 +52,7 @@ class StopWatch(IntervalStatistics):
         (42, 1)
     """
 
-    __slots__ = ("_append", "_children", "_clock", "_name", "_parent", "_start")
+    __slots__ = ("_append", "_children", "_clock", "_name", "_open", "_parent")
 
     def __init__(
         self,
@@ -63,7 +71,7 @@ class StopWatch(IntervalStatistics):
         self._clock = clock
         self._parent = parent
         self._children: dict[str, StopWatch] = {}
-        self._start = 0.0
+        self._open = _OpenBlocks()
         self._append = self._intervals.append
 
     @property
@@ -102,7 +110,7 @@ class StopWatch(IntervalStatistics):
         return watch
 
     def __enter__(self) -> StopWatch:
-        self._start = self._clock()
+        self._open.starts.append(self._clock())
         return self
 
     def __exit__(
@@ -111,7 +119,13 @@ class StopWatch(IntervalStatistics):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._append(self._clock() - self._start)
+        end = self._clock()
+        starts = self._open.starts
+        if not starts:
+            raise RuntimeError(
+                f"StopWatch {self._name!r} exited without being entered (on this thread)"
+            )
+        self._append(end - starts.pop())
 
     def __call__(self, func: _F) -> _F:
         """Decorate ``func`` so that every call is timed by this watch (recursion-safe)."""
@@ -136,3 +150,10 @@ class StopWatch(IntervalStatistics):
             _INDENT + repr(child).replace("\n", "\n" + _INDENT) for child in self._children.values()
         )
         return f"{head} children=[\n{children}\n]>"
+
+
+class _OpenBlocks(threading.local):
+    """The start times of a watch's blocks open on the current thread, innermost last."""
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
