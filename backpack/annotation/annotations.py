@@ -4,8 +4,8 @@ Every annotation is a frozen dataclass validated at construction, so a bad value
 is created (with the field and the value in the message), never in the middle of rendering.
 
 Validation policy (the same for every type):
-    * Points must be :class:`Point` instances (whose own policy refuses NaN, infinities and
-      coordinates outside ``[0, 1]``); nothing is clamped.
+    * Points must be :class:`Point` instances (whose own policy refuses NaN and infinities;
+      coordinates outside ``[0, 1]`` are accepted and clipped by the drivers when drawn).
     * Colors must be :class:`Color` or ``None`` (``None``: the driver's default color).
     * Text must be a ``str`` with at least one visible character and no line breaks (OpenCV
       draws a line break as ``?``); wrong types raise ``TypeError``, bad text ``ValueError``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, Iterable, Tuple
 
 import cv2
@@ -47,11 +48,29 @@ def _positive_int(name: str, value: Any) -> int:
     return value
 
 
+# Pixel coordinates handed to OpenCV stay within +-_FAR: OpenCV clips lines to the image
+# itself, but its fixed-point arithmetic needs coordinates well inside int32.
+_FAR = 1 << 15
+
+
 def _pixel(point: Point, width: int, height: int) -> tuple[int, int]:
-    """Pixel of a normalized point: ``floor(x * width)``, 1.0 mapped to the last pixel."""
+    """Pixel of a normalized point, clipped into the image (``1.0`` is the last pixel)."""
     x = int(point.x * width)
     y = int(point.y * height)
-    return (x if x < width else width - 1, y if y < height else height - 1)
+    return (
+        x if 0 <= x < width else (0 if x < 0 else width - 1),
+        y if 0 <= y < height else (0 if y < 0 else height - 1),
+    )
+
+
+def _far_pixel(point: Point, width: int, height: int) -> tuple[int, int]:
+    """Pixel of a normalized point, possibly outside the image (for OpenCV to clip).
+
+    ``floor(x * width)``, with ``width`` itself (``x`` = 1.0) mapped to the last pixel.
+    """
+    x = math.floor(max(-_FAR, min(point.x * width, _FAR)))
+    y = math.floor(max(-_FAR, min(point.y * height, _FAR)))
+    return (x - 1 if x == width else x, y - 1 if y == height else y)
 
 
 class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
@@ -60,6 +79,9 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     :meth:`render` draws on the very array it is given and returns it; pass a copy
     (``stream.image.copy()``) when the original must stay untouched. Normalized coordinates
     map to pixels as ``floor(x * W)``, ``floor(y * H)`` (``1.0`` lands on the last pixel).
+    Coordinates outside ``[0, 1]`` are clipped when drawn: rectangle and box corners and label
+    anchors are moved onto the image's border; lines, polylines and markers keep their shape
+    and OpenCV draws only the part inside the image.
 
     Labels (and timestamps, bounding-box labels) are drawn on a filled box of the annotation's
     color, with black or white text, whichever contrasts more; a label box that would leave the
@@ -273,20 +295,12 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     ) -> None:
         p1: Any = box.point1
         p2: Any = box.point2
-        x1 = int(p1.x * width)
-        y1 = int(p1.y * height)
-        x2 = int(p2.x * width)
-        y2 = int(p2.y * height)
+        x1, y1 = _pixel(p1, width, height)
+        x2, y2 = _pixel(p2, width, height)
         if x1 > x2:
             x1, x2 = x2, x1
         if y1 > y2:
             y1, y2 = y2, y1
-        if x2 >= width:
-            x2 = width - 1
-            x1 = min(x1, x2)
-        if y2 >= height:
-            y2 = height - 1
-            y1 = min(y1, y2)
         color = box.color or self._default_color
         cv2.rectangle(image, (x1, y1), (x2, y2), color.bgr, self._thickness, self._line_type)
         if box.top_label is not None:
@@ -300,8 +314,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     def _render_line(self, line: LineAnnotation, image: Image, width: int, height: int) -> None:
         p1 = line.point1
         p2 = line.point2
-        x1, y1 = _pixel(p1, width, height)
-        x2, y2 = _pixel(p2, width, height)
+        x1, y1 = _far_pixel(p1, width, height)
+        x2, y2 = _far_pixel(p2, width, height)
         color = line.color or self._default_color
         thickness = line.thickness or self._thickness
         cv2.line(image, (x1, y1), (x2, y2), color.bgr, thickness, self._line_type)
@@ -310,7 +324,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self, marker: MarkerAnnotation, image: Image, width: int, height: int
     ) -> None:
         point = marker.point
-        x, y = _pixel(point, width, height)
+        x, y = _far_pixel(point, width, height)
         color = marker.color or self._default_color
         cv2.drawMarker(
             image,
@@ -331,8 +345,10 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             pixels = np.empty((len(polyline.points), 1, 2), np.int32)
             scale = np.array([width, height], np.float64)
             coords = np.array([(p.x, p.y) for p in polyline.points], np.float64) * scale
-            np.minimum(coords, scale - 1, out=coords)
-            pixels[:, 0, :] = coords  # float -> int32 truncates, as int() does (coords >= 0)
+            np.clip(coords, -_FAR, _FAR, out=coords)
+            np.floor(coords, out=coords)
+            coords -= coords == scale  # x = 1.0 lands on the last pixel
+            pixels[:, 0, :] = coords  # OpenCV clips what lies outside the image
             if len(self._polylines) >= self._POLYLINE_CACHE_LIMIT:
                 self._polylines.clear()
             self._polylines[key] = pixels
