@@ -136,6 +136,8 @@ class FileHammer:
 
     Records every distinct content and every read that did not parse (empty, partial, ...).
     A missing file is counted separately (it is never expected after the first write).
+    Leaving the ``with`` block waits for one last read that started after the exit, so the
+    last recorded content is what the file held then (no race with a write just before).
     """
 
     def __init__(self, path: str, now: ManualClock | None = None) -> None:
@@ -155,9 +157,12 @@ class FileHammer:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(10)
+        assert not self._thread.is_alive(), "FileHammer did not finish its last read"
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        final = False
+        while not final:
+            final = self._stop.is_set()  # a read that starts after the exit is the last one
             try:
                 with open(self.path, encoding="ascii") as stream:
                     text = stream.read()
