@@ -174,7 +174,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
     Example:
         >>> handler = KVSFileCredentialsHandler()
         >>> handler.kvssink_str()  # doctest: +ELLIPSIS
-        'credential-path=/tmp/backpack-kvs-.../credentials'
+        'credential-path=.../backpack-kvs-.../credentials'
     """
 
     def __init__(
