@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Tuple
+from typing import Any, Dict, Iterable, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -23,6 +23,7 @@ from backpack.annotation.annotations import (
 from backpack.annotation.color import Color
 from backpack.annotation.driver import AnnotationDriver, Clock
 from backpack.annotation.geometry import Point
+from backpack.annotation.truetype import DEFAULT_FONTS, TrueTypeText
 
 _CV2_MARKERS: Dict[MarkerStyle, int] = {
     MarkerStyle.CROSS: cv2.MARKER_CROSS,
@@ -87,6 +88,12 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     color, with black or white text, whichever contrasts more; a label box that would leave the
     image is shifted back inside it. Annotations with ``color=None`` use ``default_color``.
 
+    ASCII text is drawn by OpenCV (Hershey font, the fast path). Text with any other character
+    (accents, CJK, emoji, ...) is drawn with TrueType fonts, glyph by glyph, at about the same
+    size (see :mod:`backpack.annotation.truetype`; needs ``backpack[truetype]`` and the font
+    files). Without them such text is drawn by OpenCV with one ``?`` per non-ASCII character,
+    and a warning is logged once.
+
     Args:
         default_color: color of annotations whose ``color`` is ``None``.
         thickness: line thickness in pixels for rectangles, boxes, lines, polylines and
@@ -99,6 +106,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             annotation's color.
         marker_size: marker size in pixels.
         line_type: ``cv2.LINE_8`` (fast, default), ``cv2.LINE_4`` or ``cv2.LINE_AA``.
+        fonts: TrueType font files for non-ASCII text, tried in order for each character;
+            ``None`` uses :data:`~backpack.annotation.truetype.DEFAULT_FONTS`.
         clock: see :class:`AnnotationDriver`.
 
     Example:
@@ -126,6 +135,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         label_background: bool = True,
         marker_size: int = 20,
         line_type: int = cv2.LINE_8,
+        fonts: Sequence[str] | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__(clock=clock)
@@ -152,6 +162,13 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self._background = bool(label_background)
         self._line_type = line_type
         self._text_sizes: Dict[str, _TextSize] = {}
+        if fonts is not None and (
+            isinstance(fonts, str) or not all(isinstance(f, str) for f in fonts)
+        ):
+            raise TypeError(f"fonts must be a sequence of font file paths, got {fonts!r}")
+        self._fonts = tuple(fonts) if fonts is not None else DEFAULT_FONTS
+        self._truetype: TrueTypeText | None = None
+        self._truetype_failed = False
         self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
         try:
             self._measure("Ag")
@@ -216,9 +233,13 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         sizes = self._text_sizes
         size = sizes.get(text)
         if size is None:
-            (width, height), depth = cv2.getTextSize(
-                text, self._font_face, self._font_scale, self._text_thickness
-            )
+            truetype = None if text.isascii() else self._truetype_for(text)
+            if truetype is not None:
+                width, height, depth = truetype.measure(text)
+            else:
+                (width, height), depth = cv2.getTextSize(
+                    _ascii(text), self._font_face, self._font_scale, self._text_thickness
+                )
             if len(sizes) >= self._TEXT_SIZE_CACHE_LIMIT:
                 sizes.clear()
             size = sizes[text] = (width, height, depth)
@@ -258,6 +279,12 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             text_bgr = color.contrast_bgr
         else:
             text_bgr = color.bgr
+        if not text.isascii():
+            truetype = self._truetype
+            if truetype is not None:
+                truetype.draw(image, text, x + pad, y, text_bgr)
+                return
+            text = _ascii(text)
         cv2.putText(
             image,
             text,
@@ -268,6 +295,25 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             self._text_thickness,
             self._line_type,
         )
+
+    def _truetype_for(self, text: str) -> TrueTypeText | None:
+        """The TrueType renderer, created on first use; ``None`` when it cannot be."""
+        if self._truetype is None and not self._truetype_failed:
+            # About OpenCV's size: DejaVu Sans' capitals are 0.73 em tall.
+            cap_height = cv2.getTextSize(
+                "H", self._font_face, self._font_scale, self._text_thickness
+            )[0][1]
+            try:
+                self._truetype = TrueTypeText(max(1, round(cap_height / 0.73)), self._fonts)
+            except (ImportError, OSError) as exc:
+                self._truetype_failed = True
+                self._logger.warning(
+                    "Cannot draw non-ASCII text such as %r with TrueType fonts (%s); drawing "
+                    "'?' for each non-ASCII character instead",
+                    text,
+                    exc,
+                )
+        return self._truetype
 
     def _render_label(self, label: LabelAnnotation, image: Image, width: int, height: int) -> None:
         point = label.point
@@ -355,3 +401,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         color = polyline.color or self._default_color
         thickness = polyline.thickness or self._thickness
         cv2.polylines(image, [pixels], polyline.closed, color.bgr, thickness, self._line_type)
+
+
+def _ascii(text: str) -> str:
+    """``text`` with one ``?`` per non-ASCII character (OpenCV would draw one per byte)."""
+    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
