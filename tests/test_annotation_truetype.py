@@ -118,6 +118,20 @@ def test_ascii_text_stays_on_the_opencv_path() -> None:
     assert (ours == (reference[:, :, 0] >= 128)).all()
 
 
+def test_line_type_aa_blends_glyph_edges() -> None:
+    aliased = np.zeros((90, 320, 3), np.uint8)
+    smooth = np.zeros((90, 320, 3), np.uint8)
+    label = LabelAnnotation(Point(20 / 320, 60 / 90), "中é", Color.WHITE)
+    OpenCVImageAnnotationDriver(label_background=False).render([label], aliased)
+    OpenCVImageAnnotationDriver(label_background=False, line_type=cv2.LINE_AA).render(
+        [label], smooth
+    )
+    assert set(np.unique(aliased)) == {0, 255}
+    levels = np.unique(smooth)
+    assert len(levels) > 10 and levels[0] == 0 and levels[-1] == 255
+    assert ((smooth >= 128) == (aliased == 255)).mean() > 0.99  # same glyphs, softer edges
+
+
 def test_control_characters_are_refused_with_their_position() -> None:
     with pytest.raises(ValueError, match=r"control characters, got '\\x00' at index 2"):
         LabelAnnotation(Point(0.1, 0.1), "ab\x00cd")

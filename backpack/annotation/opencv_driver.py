@@ -282,7 +282,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         if not text.isascii():
             truetype = self._truetype
             if truetype is not None:
-                truetype.draw(image, text, x + pad, y, text_bgr)
+                truetype.draw(image, text, x + pad, y, text_bgr, self._line_type == cv2.LINE_AA)
                 return
             text = _ascii(text)
         cv2.putText(
