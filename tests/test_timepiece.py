@@ -198,27 +198,28 @@ def test_stopwatch_nested_reuse_times_each_level() -> None:
     assert watch.intervals == (2.0, 7.0)  # inner block, then the whole outer block
 
 
-def test_stopwatch_context_manager_keeps_starts_per_thread() -> None:
+def test_stopwatch_decorator_is_thread_safe() -> None:
     clock = FakeClock()
     watch = StopWatch("w", clock=clock)
     entered, resume = threading.Event(), threading.Event()
 
-    def other() -> None:
-        with watch:  # starts at 1.0, ends at 11.0
+    @watch
+    def work(hold: bool) -> None:
+        if hold:
             entered.set()
             assert resume.wait(30)
 
-    with watch:  # starts at 0.0
-        clock.set(1.0)
-        thread = threading.Thread(target=other)
-        thread.start()
-        assert entered.wait(30)
-        clock.set(3.0)
+    clock.set(1.0)
+    thread = threading.Thread(target=work, args=(True,))  # starts at 1.0, ends at 11.0
+    thread.start()
+    assert entered.wait(30)
+    clock.set(3.0)
+    work(False)  # a whole call on this thread while the other one is open: 0 s
     clock.set(11.0)
     resume.set()
     thread.join(30)
     assert not thread.is_alive()
-    assert watch.intervals == (3.0, 10.0)
+    assert watch.intervals == (0.0, 10.0)
 
 
 def test_stopwatch_decorator_returns_result_and_times_raising_function() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import threading
 import time
 from types import MappingProxyType, TracebackType
 from typing import Any, Callable, Mapping, TypeVar, cast
@@ -24,9 +23,9 @@ class StopWatch(IntervalStatistics):
     watch (each exit records its own block), and leaving a block never entered raises
     :class:`RuntimeError` instead of recording a bogus interval.
 
-    Thread safety: the decorator and the context manager may be used from several threads at
-    once (each thread keeps its own open blocks; exit a block on the thread that entered it).
-    Recording is thread-safe; :meth:`child` and :meth:`reset` are not: create the children
+    Thread safety: the decorator is thread-safe (each call keeps its own start). The context
+    manager is not: its open blocks form one stack per watch, so use a watch (or child) per
+    thread. :meth:`child` and :meth:`reset` are not thread-safe either: create the children
     up front, and reset only while no other thread is timing.
 
     Args:
@@ -52,7 +51,7 @@ class StopWatch(IntervalStatistics):
         (42, 1)
     """
 
-    __slots__ = ("_append", "_children", "_clock", "_name", "_open", "_parent")
+    __slots__ = ("_append", "_children", "_clock", "_name", "_parent", "_starts")
 
     def __init__(
         self,
@@ -71,7 +70,7 @@ class StopWatch(IntervalStatistics):
         self._clock = clock
         self._parent = parent
         self._children: dict[str, StopWatch] = {}
-        self._open = _OpenBlocks()
+        self._starts: list[float] = []  # of the open blocks, innermost last
         self._append = self._intervals.append
 
     @property
@@ -110,7 +109,7 @@ class StopWatch(IntervalStatistics):
         return watch
 
     def __enter__(self) -> StopWatch:
-        self._open.starts.append(self._clock())
+        self._starts.append(self._clock())
         return self
 
     def __exit__(
@@ -120,12 +119,11 @@ class StopWatch(IntervalStatistics):
         tb: TracebackType | None,
     ) -> None:
         end = self._clock()
-        starts = self._open.starts
-        if not starts:
-            raise RuntimeError(
-                f"StopWatch {self._name!r} exited without being entered (on this thread)"
-            )
-        self._append(end - starts.pop())
+        try:
+            start = self._starts.pop()
+        except IndexError:
+            raise RuntimeError(f"StopWatch {self._name!r} exited without being entered") from None
+        self._append(end - start)
 
     def __call__(self, func: _F) -> _F:
         """Decorate ``func`` so that every call is timed by this watch (recursion-safe)."""
@@ -150,10 +148,3 @@ class StopWatch(IntervalStatistics):
             _INDENT + repr(child).replace("\n", "\n" + _INDENT) for child in self._children.values()
         )
         return f"{head} children=[\n{children}\n]>"
-
-
-class _OpenBlocks(threading.local):
-    """The start times of a watch's blocks open on the current thread, innermost last."""
-
-    def __init__(self) -> None:
-        self.starts: list[float] = []
