@@ -7,16 +7,23 @@ one sender drains, with at most one request in flight. When CloudWatch is down o
 ``tick()`` still returns at once; reports beyond the backlog, or that fail after botocore's
 retries, are dropped, counted in :attr:`CWTachometer.dropped_stats` and logged.
 
+Shutdown is bounded: :meth:`CWTachometer.close` waits at most its ``timeout``
+(:data:`CLOSE_TIMEOUT` by default), then drops and counts what is still queued. The private
+sender is a daemon thread, so a request still in flight (an endpoint that accepts and never
+answers) does not hold the process at exit either.
+
 Needs ``cloudwatch:PutMetricData``.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
+import queue
 import threading
 import time
 from collections import deque
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -30,7 +37,12 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_cloudwatch.type_defs import DimensionTypeDef
 
-__all__ = ["DEFAULT_BOTOCORE_CONFIG", "CWTachometer", "FrameStats"]
+__all__ = ["CLOSE_TIMEOUT", "DEFAULT_BOTOCORE_CONFIG", "CWTachometer", "FrameStats"]
+
+_logger = logging.getLogger(__name__)
+
+CLOSE_TIMEOUT = 5.0
+"""Seconds :meth:`CWTachometer.close` (and leaving its ``with`` block) waits for the backlog."""
 
 DEFAULT_BOTOCORE_CONFIG = Config(
     connect_timeout=5,
@@ -62,8 +74,8 @@ class CWTachometer(Tachometer):
         metric_name: Metric name, e.g. ``"frame_processing_time"``.
         dimensions: Metric dimensions as ``{name: value}`` (at most 30).
         stats_interval: Time between reports; must be positive.
-        executor: Where the sender runs; ``None`` (default) uses a private single worker
-            thread. Either way at most one request is in flight.
+        executor: Where the sender runs; ``None`` (default) uses a private daemon thread, which
+            never delays the process's exit. Either way at most one request is in flight.
         region: AWS region of the CloudWatch client (default: the session's).
         boto3_session: Session to create the client from (default: a new one).
         max_backlog: Reports waiting behind the in-flight request; older ones beyond it are
@@ -130,13 +142,9 @@ class CWTachometer(Tachometer):
         self._dropped = 0
         self._sent = 0
         self._owns_sender = executor is None
-        self._sender: Executor = (
-            executor
-            if executor is not None
-            else ThreadPoolExecutor(max_workers=1, thread_name_prefix=type(self).__name__)
+        self._sender: Executor | _DaemonWorker = (
+            executor if executor is not None else _DaemonWorker(type(self).__name__)
         )
-        if self._owns_sender:
-            self._sender.submit(_noop)  # start the worker now, not during a frame
 
     @property
     def namespace(self) -> str:
@@ -176,22 +184,38 @@ class CWTachometer(Tachometer):
         with self._idle:
             return self._idle.wait_for(lambda: not self._sending, timeout)
 
-    def close(self, timeout: float | None = 30.0) -> bool:
-        """Stop accepting reports, flush the backlog and stop the private worker.
+    def close(self, timeout: float | None = CLOSE_TIMEOUT) -> bool:
+        """Stop accepting reports, send the backlog for at most ``timeout``, stop the sender.
 
-        Further reports (ticks keep working) are dropped and counted. Idempotent.
+        Reports still queued after ``timeout`` are dropped, counted and logged; a request
+        still in flight is left to finish (or fail) on the sender and is counted then. The
+        private sender thread is a daemon: it never holds the process at exit. Further
+        reports (ticks keep working) are dropped and counted. Idempotent.
 
         Args:
-            timeout: Seconds to wait for the flush at most.
+            timeout: Seconds to wait for the backlog at most (``None``: as long as it takes,
+                bounded by the botocore timeouts and retries per report).
 
         Returns:
-            Whether everything queued was sent or dropped within ``timeout``.
+            Whether everything queued was sent or dropped (by failing) within ``timeout``.
         """
         with self._lock:
             self._closed = True
         flushed = self.flush(timeout)
+        if not flushed:
+            with self._lock:
+                lost = len(self._backlog)
+                self._backlog.clear()
+                self._dropped += lost
+            if lost:
+                self._logger.warning(
+                    "Closed after %s s with a request still in flight: dropped %d queued "
+                    "frame statistics",
+                    timeout,
+                    lost,
+                )
         if self._owns_sender:
-            self._sender.shutdown(wait=flushed)
+            self._sender.shutdown(wait=False)
         return flushed
 
     def __enter__(self) -> CWTachometer:
@@ -309,5 +333,33 @@ def _dimension_list(dimensions: Mapping[str, str] | None) -> list[DimensionTypeD
     return result
 
 
-def _noop() -> None:
-    pass
+class _DaemonWorker:
+    """Runs submitted callables one at a time on a daemon thread (started at once)."""
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._shut = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self._shut:
+            raise RuntimeError("cannot submit after shutdown")
+        self._jobs.put(job)
+
+    def shutdown(self, wait: bool = True) -> None:
+        if not self._shut:
+            self._shut = True
+            self._jobs.put(None)
+        if wait:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                job()
+            except Exception:  # never let the sender die
+                _logger.exception("Unexpected error in the CloudWatch sender")

@@ -1,7 +1,9 @@
 """Annotation rendering: OpenCVImageAnnotationDriver against raw cv2 and supervision.
 
 The scene is 100 rectangles, 100 labels (one at each rectangle's top-left corner) and a
-timestamp on a 1920x1080 BGR frame. The raw-cv2 baseline issues exactly the drawing calls the
+timestamp on a 1920x1080 BGR frame. The cost of non-ASCII labels (TrueType glyphs instead of
+OpenCV's Hershey font) is the same scene with accented, CJK and emoji labels against the
+driver's own ASCII scene. The raw-cv2 baseline issues exactly the drawing calls the
 driver makes (same pixel coordinates, colors, thickness, font and label background boxes, all
 precomputed), and its output is checked to be pixel-identical to the driver's before timing.
 Both draw in place on their own preallocated frame; nothing is copied inside the timed loop.
@@ -62,6 +64,12 @@ def scene_labels() -> List[str]:
     return [f"person {index:02d} 0.{97 - index % 50:02d}" for index in range(len(scene_boxes()))]
 
 
+def scene_labels_unicode() -> List[str]:
+    """One non-ASCII label per box: accented Latin, CJK and emoji in turn."""
+    kinds = ("personne été {:02d} 0.{:02d}", "行人 {:02d} 0.{:02d}", "🚗 voiture {:02d} 0.{:02d}")
+    return [kinds[index % 3].format(index, 97 - index % 50) for index in range(len(scene_boxes()))]
+
+
 def _pixel(value: float, size: int) -> int:
     return min(int(value * size), size - 1)
 
@@ -109,7 +117,9 @@ def _label_box(
     return (x, top), (right, bottom), (x + PADDING, y)
 
 
-def backpack_renderer(now: Callable[[], datetime.datetime]) -> Callable[[Image], None]:
+def backpack_renderer(
+    now: Callable[[], datetime.datetime], labels: List[str] | None = None
+) -> Callable[[Image], None]:
     """The scene through ``OpenCVImageAnnotationDriver.render`` (annotations built once)."""
     from backpack.annotation import (
         LabelAnnotation,
@@ -122,7 +132,8 @@ def backpack_renderer(now: Callable[[], datetime.datetime]) -> Callable[[Image],
     annotations: List[Any] = []
     for x1, y1, x2, y2 in scene_boxes():
         annotations.append(RectAnnotation(point1=Point(x1, y1), point2=Point(x2, y2)))
-    for (x1, y1, _, _), text in zip(scene_boxes(), scene_labels()):
+    texts = scene_labels() if labels is None else labels
+    for (x1, y1, _, _), text in zip(scene_boxes(), texts):
         annotations.append(LabelAnnotation(point=Point(x1, y1), text=text))
     annotations.append(TimestampAnnotation(point=Point(*TIMESTAMP_POINT)))
     driver = OpenCVImageAnnotationDriver(clock=now)
@@ -221,6 +232,26 @@ def run(config: Config) -> List[Result]:
                 "renders_per_sample": config.render_number,
                 **raw.details(scale=1e3),
             },
+        )
+    )
+    unicode = interleaved(
+        _timed(
+            backpack_renderer(datetime.datetime.now, scene_labels_unicode()), config.render_number
+        ),
+        ours_sample,
+        config.rounds,
+    )
+    rows.append(
+        Result.judged(
+            GROUP,
+            "render with 100 non-ASCII labels vs ASCII labels",
+            "ms/frame",
+            ours=unicode.ours * 1e3,
+            baseline=unicode.baseline * 1e3,
+            ratio=unicode.ratio,
+            target=Target("<=", 1.5),
+            note="TrueType glyphs (cached per text) vs OpenCV Hershey; accents, CJK, emoji",
+            details={"renders_per_sample": config.render_number, **unicode.details(scale=1e3)},
         )
     )
     version = supervision_version()

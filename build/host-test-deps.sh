@@ -11,7 +11,7 @@ apt_packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
   python3-gi python3-gst-1.0 python3-opencv python3-numpy python3-venv python3-pip
-  chromium chromium-driver fonts-dejavu-core
+  chromium chromium-driver fonts-dejavu-core fonts-wqy-microhei fonts-symbola
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -20,6 +20,8 @@ $py -m ruff check backpack tests bench
 $py -m ruff format --check backpack tests bench
 $py -m mypy
 $py -m pytest -p no:cacheprovider -m "not image" --ignore=tests/image "$@"
+# The package claims Python >= 3.9: its GStreamer/OpenCV-free tests under pyenv's 3.9.
+bash build/py39-tests.sh
 if [ "${BACKPACK_IMAGE_TESTS:-1}" != 0 ]; then
   $py -m pytest -p no:cacheprovider tests/image "$@"
 fi

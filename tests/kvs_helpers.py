@@ -12,8 +12,12 @@ from pathlib import Path
 
 import boto3
 import pytest
+from spyglass_helpers import free_port
+
+from backpack.kvs import AssumeRoleCredentialsSource, KVSCredentials
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/kvs-writer"
+FIFTEEN_MINUTES = timedelta(seconds=900)
 ACCOUNT = "123456789012"
 
 # MAX_AUTH_LEN of the KVS producer SDK: the credentials file must be shorter.
@@ -136,6 +140,8 @@ class FileHammer:
 
     Records every distinct content and every read that did not parse (empty, partial, ...).
     A missing file is counted separately (it is never expected after the first write).
+    Leaving the ``with`` block waits for one last read that started after the exit, so the
+    last recorded content is what the file held then (no race with a write just before).
     """
 
     def __init__(self, path: str, now: ManualClock | None = None) -> None:
@@ -155,9 +161,12 @@ class FileHammer:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(10)
+        assert not self._thread.is_alive(), "FileHammer did not finish its last read"
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        final = False
+        while not final:
+            final = self._stop.is_set()  # a read that starts after the exit is the last one
             try:
                 with open(self.path, encoding="ascii") as stream:
                     text = stream.read()
@@ -176,3 +185,17 @@ class FileHammer:
 def file_mode(path: str) -> int:
     """Permission bits of ``path``."""
     return os.stat(path).st_mode & 0o777
+
+
+class SwitchableSTS:
+    """A credentials source backed by two real AssumeRole sources: moto, or a closed port."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reachable = True
+        self._up = AssumeRoleCredentialsSource(ROLE_ARN, duration=FIFTEEN_MINUTES)
+        with monkeypatch.context() as patch:  # the library builds its STS client from the env
+            patch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+            self._down = AssumeRoleCredentialsSource(ROLE_ARN, duration=FIFTEEN_MINUTES)
+
+    def fetch(self) -> KVSCredentials:
+        return (self._up if self.reachable else self._down).fetch()

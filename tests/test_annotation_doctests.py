@@ -14,6 +14,7 @@ MODULES = [
     "backpack.annotation.annotations",
     "backpack.annotation.opencv_driver",
     "backpack.annotation.panorama_driver",
+    "backpack.annotation.truetype",
 ]
 
 

@@ -129,14 +129,14 @@ def test_lines_polylines_and_markers_are_skipped_and_logged_once_per_type(
         MarkerAnnotation(Point(0.5, 0.5), MarkerStyle.STAR),
         LineAnnotation(Point(1, 0), Point(0, 1)),
     ]
-    with caplog.at_level(logging.DEBUG, logger="PanoramaMediaAnnotationDriver"):
+    with caplog.at_level(logging.DEBUG, logger="backpack.annotation.panorama_driver"):
         driver.render(annotations, media)
         driver.render(annotations, media)
     assert media.calls == [("add_label", "kept", 0.5, 0.5)] * 2
     skips = [
         record.getMessage()
         for record in caplog.records
-        if record.name == "PanoramaMediaAnnotationDriver"
+        if record.name == "backpack.annotation.panorama_driver"
     ]
     assert len(skips) == 3
     for name in ("LineAnnotation", "PolyLineAnnotation", "MarkerAnnotation"):

@@ -157,7 +157,7 @@ def test_ticks_after_close_are_counted_as_dropped(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.WARNING):
         _drive(tacho, clock, [0.0, 0.5, 1.0, 1.5, 2.0])
     assert tacho.dropped_stats == 2 and tacho.sent_stats == 0
-    assert [r.name for r in caplog.records] == ["CWTachometer", "CWTachometer"]
+    assert [r.name for r in caplog.records] == ["backpack.cwtacho", "backpack.cwtacho"]
 
 
 @pytest.mark.parametrize(

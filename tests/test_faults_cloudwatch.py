@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -21,8 +26,10 @@ import requests
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
+import backpack
 from backpack.cwtacho import CWTachometer
 
+_PACKAGE_ROOT = Path(backpack.__file__).resolve().parent.parent  # where backpack is imported from
 NAMESPACE = "FaultTest"
 METRIC = "frame_processing_time"
 FAST_FAIL = Config(
@@ -73,7 +80,7 @@ def _failures(caplog: pytest.LogCaptureFixture, text: str) -> int:
     return sum(
         1
         for r in caplog.records
-        if r.name == "CWTachometer" and r.levelno == logging.WARNING and text in r.getMessage()
+        if r.name == "backpack.cwtacho" and r.levelno == logging.WARNING and text in r.getMessage()
     )
 
 
@@ -262,3 +269,131 @@ def test_500_429_and_stalled_endpoint(
         tacho.close(timeout=60)
     assert _sample_count(aws_env) == 5 + 2 + 3
     assert threads and threading.get_ident() not in threads
+
+
+class _Silent:
+    """A TCP endpoint on 127.0.0.1 that accepts connections and never answers.
+
+    Holds every accepted connection open until :meth:`stop` (at most ``lifetime`` seconds).
+    """
+
+    def __init__(self, lifetime: float = 120.0) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.connections: list[socket.socket] = []
+        self.accepted = threading.Event()
+        self._deadline = time.monotonic() + lifetime
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._listener.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set() and time.monotonic() < self._deadline:
+            try:
+                connection, _ = self._listener.accept()
+            except socket.timeout:
+                continue
+            self.connections.append(connection)
+            self.accepted.set()
+        for connection in self.connections:
+            connection.close()
+        self._listener.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def silent() -> Iterator[_Silent]:
+    server = _Silent()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# Far longer than any test bound: only close()'s own timeout can end the wait.
+_PATIENT = Config(read_timeout=3600, retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+@pytest.mark.timeout(120)
+def test_close_is_bounded_when_the_endpoint_never_answers(
+    silent: _Silent, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", silent.endpoint)
+    clock = FakeClock()
+    tacho = CWTachometer(
+        NAMESPACE,
+        METRIC,
+        stats_interval=datetime.timedelta(seconds=1),
+        botocore_config=_PATIENT,
+        clock=clock,
+    )
+    with caplog.at_level(logging.WARNING):
+        tacho.tick()
+        _window(tacho, clock, 2)
+        assert silent.accepted.wait(60)  # the first report is in flight, never answered
+        _window(tacho, clock, 2)
+        _window(tacho, clock, 2)  # two more wait behind it
+        assert not tacho.close(timeout=0.5)
+        # The backlog was dropped and counted at once; the in-flight report is still open.
+        assert (tacho.sent_stats, tacho.dropped_stats) == (0, 2)
+        assert any(
+            r.name == "backpack.cwtacho" and "dropped 2 queued" in r.getMessage()
+            for r in caplog.records
+        )
+        _window(tacho, clock, 2)  # ticks after close still work, and are counted
+        assert tacho.dropped_stats == 3
+        silent.stop()  # the connection drops: the in-flight report fails and is counted
+        assert tacho.flush(timeout=60)
+    assert (tacho.sent_stats, tacho.dropped_stats) == (0, 4)
+
+
+_EXIT_SCRIPT = """
+import datetime, sys
+from botocore.config import Config
+from backpack.cwtacho import CWTachometer
+
+now = [0.0]
+tacho = CWTachometer("NS", "m", stats_interval=datetime.timedelta(seconds=1),
+                     botocore_config=Config(read_timeout=3600,
+                                            retries={"total_max_attempts": 1}),
+                     clock=lambda: now[0])
+for step in range(1, 8):  # three reports: one in flight, two queued
+    tacho.tick()
+    now[0] = step * 0.5
+tacho.tick()
+print("close", tacho.close(timeout=1.0), "dropped", tacho.dropped_stats, flush=True)
+"""
+
+
+@pytest.mark.timeout(120)
+def test_process_exits_while_a_request_hangs(silent: _Silent, tmp_path: Path) -> None:
+    # With a sender the interpreter joins at exit, this process would wait for the endpoint,
+    # which answers only when the test stops it.
+    env = {**os.environ, "AWS_ENDPOINT_URL": silent.endpoint}
+    env["PYTHONPATH"] = os.pathsep.join([str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")])
+    process = subprocess.Popen(
+        [sys.executable, "-c", _EXIT_SCRIPT],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("the process did not exit while its PutMetricData request hung")
+    assert process.returncode == 0, err
+    assert out.split() == ["close", "False", "dropped", "2"]
+    assert silent.accepted.is_set()
+    assert silent.connections and not silent._stop.is_set()  # never answered, still open

@@ -16,13 +16,19 @@ from pathlib import Path
 
 import boto3
 import pytest
-from kvs_helpers import ROLE_ARN, FileHammer, ManualClock, caller_arn, parse_like_kvssink
+from kvs_helpers import (
+    ROLE_ARN,
+    FileHammer,
+    ManualClock,
+    SwitchableSTS,
+    caller_arn,
+    parse_like_kvssink,
+)
 from kvs_helpers import role_profile_session as profile_session
 from spyglass_helpers import free_port, wait_for
 
 from backpack.kvs import (
     AssumeRoleCredentialsSource,
-    KVSCredentials,
     KVSEnvironmentCredentialsHandler,
     KVSFileCredentialsHandler,
     KVSInlineCredentialsHandler,
@@ -37,20 +43,6 @@ FIFTEEN_MINUTES = timedelta(seconds=900)
 def read(path: str) -> str:
     with open(path, encoding="ascii") as stream:
         return stream.read()
-
-
-class SwitchableSTS:
-    """A credentials source backed by two real AssumeRole sources: moto, or a closed port."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.reachable = True
-        self._up = AssumeRoleCredentialsSource(ROLE_ARN, duration=FIFTEEN_MINUTES)
-        with monkeypatch.context() as patch:  # the library builds its STS client from the env
-            patch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
-            self._down = AssumeRoleCredentialsSource(ROLE_ARN, duration=FIFTEEN_MINUTES)
-
-    def fetch(self) -> KVSCredentials:
-        return (self._up if self.reachable else self._down).fetch()
 
 
 def wait_failures(handler: KVSFileCredentialsHandler, count: int) -> None:

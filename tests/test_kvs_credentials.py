@@ -6,9 +6,13 @@ parsed back and checked against moto's GetCallerIdentity.
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import io
 import logging
 import os
 import re
+import warnings
 from datetime import timedelta
 
 import boto3
@@ -197,3 +201,69 @@ def test_log_records_are_redacted_including_tracebacks(caplog: pytest.LogCapture
     assert "log-secret-value-123" not in text
     assert "<SecretAccessKey>***</SecretAccessKey>" in text
     assert "RuntimeError: rejected ***" in text
+
+
+def test_secrets_are_redacted_on_every_logger_and_later_handler(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "later-logger-secret-9876"
+    handler = KVSInlineCredentialsHandler("AKIALATEREXAMPLE", secret)
+    # Loggers and a handler that appear after the credentials handler: one application logger
+    # that does not propagate, with its own handler (not the root's).
+    stream = io.StringIO()
+    late_handler = logging.StreamHandler(stream)
+    late_handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    isolated = logging.getLogger("myapp.isolated")
+    isolated.propagate = False
+    isolated.addHandler(late_handler)
+    names = ("myapp", "backpack", "backpack.kvs", "concurrent.futures", "KVSSpyGlass")
+    try:
+        for name in names:
+            logging.getLogger(name).warning("using %s", secret)
+        isolated.error("token %s", secret)
+        try:
+            raise ValueError(f"rejected {secret}")
+        except ValueError:
+            isolated.exception("request failed")
+            logging.getLogger("myapp").exception("request failed")
+        logging.captureWarnings(True)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.warn(f"deprecated key {secret}", UserWarning, stacklevel=1)
+        finally:
+            logging.captureWarnings(False)
+    finally:
+        isolated.removeHandler(late_handler)
+        isolated.propagate = True
+    assert handler.kvssink_str()  # alive: its secret stays registered
+    by_name = {record.name for record in caplog.records}
+    assert by_name >= {*names, "py.warnings"}
+    for record in caplog.records:
+        assert secret not in record.getMessage() and secret not in (record.exc_text or "")
+    assert secret not in caplog.text
+    assert caplog.text.count("***") == len(names) + 2  # plus the traceback and the warning
+    isolated_text = stream.getvalue()
+    assert secret not in isolated_text
+    assert "myapp.isolated token ***" in isolated_text
+    assert "ValueError: rejected ***" in isolated_text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "backpack.kvs",
+        "backpack.kvs.credentials_file",
+        "backpack.kvs.environment",
+        "backpack.kvs.inline",
+        "backpack.kvs.properties",
+        "backpack.kvs.redaction",
+        "backpack.kvs.sources",
+    ],
+)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -7,6 +7,7 @@ the API: moto's GetCallerIdentity must report the assumed role for the keys read
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -19,6 +20,7 @@ from kvs_helpers import (
     ROLE_ARN,
     FileHammer,
     ManualClock,
+    SwitchableSTS,
     caller_arn,
     file_mode,
     parse_like_kvssink,
@@ -234,3 +236,109 @@ def test_bad_arguments_are_rejected(tmp_path: Path) -> None:
         )
     with pytest.raises(ValueError, match="15 minutes"):
         AssumeRoleCredentialsSource(ROLE_ARN, duration=timedelta(minutes=5))
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The handler's warnings about failed refreshes."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "backpack.kvs.credentials_file"
+        and r.levelno == logging.WARNING
+        and "refresh attempt" in r.getMessage()
+    ]
+
+
+def test_no_credentials_at_all_is_said_as_it_is_and_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)  # no credentials anywhere (config files are /dev/null)
+    clock = ManualClock()
+    path = tmp_path / "creds"
+    handler = KVSFileCredentialsHandler(
+        path, boto3.Session(), clock=clock, poll_interval=timedelta(milliseconds=10)
+    )
+    with caplog.at_level(logging.WARNING):
+        handler.start()  # does not raise
+    try:
+        assert not path.exists()
+        status = handler.status
+        assert status.consecutive_failures == 1 and status.access_key_id is None
+        assert "NoCredentialsError" in (status.last_error or "")
+        (message,) = _warnings(caplog)
+        assert "keeps the last valid credentials" not in message
+        assert f"{path} has no credentials yet" in message
+        assert "kvssink cannot authenticate until a refresh succeeds" in message
+
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        assert status.next_refresh is not None
+        clock.set(status.next_refresh)
+        assert wait_for(lambda: handler.status.consecutive_failures == 0, 30)
+        assert read(str(path)) == (
+            "CREDENTIALS AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+        )
+    finally:
+        handler.stop()
+
+
+def test_failure_after_a_write_says_the_file_keeps_its_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = SwitchableSTS(monkeypatch)
+    path = tmp_path / "creds"
+    handler = KVSFileCredentialsHandler(path, source=source)
+    handler.start()
+    try:
+        written = handler.status
+        assert written.access_key_id is not None and written.expiration is not None
+        source.reachable = False
+        with caplog.at_level(logging.WARNING):
+            assert not handler.refresh()
+            path.unlink()  # e.g. a /tmp cleaner, and STS still down
+            assert not handler.refresh()
+        kept, missing = _warnings(caplog)
+        hint = f"...{written.access_key_id[-4:]}"
+        assert (
+            f"the file keeps the last valid credentials (access key {hint}, expiring "
+            f"{written.expiration.isoformat()})" in kept
+        )
+        assert f"{path} is missing; kvssink cannot authenticate until a refresh succeeds" in (
+            missing
+        )
+    finally:
+        handler.stop()
+
+
+def test_parent_that_is_a_file_is_reported_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("in the way\n")
+    path = blocker / "creds"
+    clock = ManualClock()
+    session = boto3.Session(
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="s" * 40
+    )
+    handler = KVSFileCredentialsHandler(
+        path, session, clock=clock, poll_interval=timedelta(milliseconds=10)
+    )
+    with caplog.at_level(logging.WARNING):
+        handler.start()  # as documented: logged and retried, not raised
+    try:
+        status = handler.status
+        assert status.consecutive_failures == 1
+        assert f"{blocker} exists and is not a directory" in (status.last_error or "")
+        (message,) = _warnings(caplog)
+        assert f"{blocker} exists and is not a directory" in message
+        assert "has no credentials yet" in message
+
+        blocker.unlink()  # the operator fixes it: the next attempt writes the file
+        assert status.next_refresh is not None
+        clock.set(status.next_refresh)
+        assert wait_for(lambda: handler.status.consecutive_failures == 0, 30)
+        assert read(str(path)).startswith("CREDENTIALS AKIAIOSFODNN7EXAMPLE ")
+        assert file_mode(str(blocker)) == 0o700
+    finally:
+        handler.stop()

@@ -175,6 +175,53 @@ def test_stopwatch_reenterable_and_times_raising_block() -> None:
     assert watch.intervals == (1.0, 2.0, 4.0)
 
 
+def test_stopwatch_exit_without_enter_raises_and_records_nothing() -> None:
+    clock = FakeClock(710.0)  # an uptime-like clock: a missing start would record 710 s
+    watch = StopWatch("w", clock=clock)
+    with pytest.raises(RuntimeError, match="'w' exited without being entered"):
+        watch.__exit__(None, None, None)
+    with watch:
+        clock.advance(1.0)
+    with pytest.raises(RuntimeError, match="without being entered"):
+        watch.__exit__(None, None, None)  # one exit too many
+    assert watch.intervals == (1.0,)
+
+
+def test_stopwatch_nested_reuse_times_each_level() -> None:
+    clock = FakeClock()
+    watch = StopWatch("w", clock=clock)
+    with watch:
+        clock.advance(1.0)
+        with watch:
+            clock.advance(2.0)
+        clock.advance(4.0)
+    assert watch.intervals == (2.0, 7.0)  # inner block, then the whole outer block
+
+
+def test_stopwatch_decorator_is_thread_safe() -> None:
+    clock = FakeClock()
+    watch = StopWatch("w", clock=clock)
+    entered, resume = threading.Event(), threading.Event()
+
+    @watch
+    def work(hold: bool) -> None:
+        if hold:
+            entered.set()
+            assert resume.wait(30)
+
+    clock.set(1.0)
+    thread = threading.Thread(target=work, args=(True,))  # starts at 1.0, ends at 11.0
+    thread.start()
+    assert entered.wait(30)
+    clock.set(3.0)
+    work(False)  # a whole call on this thread while the other one is open: 0 s
+    clock.set(11.0)
+    resume.set()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert watch.intervals == (0.0, 10.0)
+
+
 def test_stopwatch_decorator_returns_result_and_times_raising_function() -> None:
     clock = FakeClock()
     watch = StopWatch("infer", clock=clock)
@@ -333,7 +380,7 @@ def test_callback_exception_is_logged_not_raised(caplog: pytest.LogCaptureFixtur
     with caplog.at_level(logging.ERROR):
         assert schedule.tick() is True
         assert schedule.tick() is True  # still usable
-    records = [r for r in caplog.records if r.name == "OrdinalSchedule"]
+    records = [r for r in caplog.records if r.name == "backpack.timepiece.schedule"]
     assert len(records) == 2
     assert records[0].exc_info is not None
     assert "callback failed on purpose" in str(records[0].exc_info[1])
@@ -369,7 +416,7 @@ def test_executor_callback_exception_is_logged(caplog: pytest.LogCaptureFixture)
         )
         schedule.tick()
     # leaving the executor joined its worker, so the done-callback has run
-    records = [r for r in caplog.records if r.name == "IntervalSchedule"]
+    records = [r for r in caplog.records if r.name == "backpack.timepiece.schedule"]
     assert len(records) == 1
     assert records[0].levelno == logging.ERROR
     assert records[0].exc_info is not None and isinstance(records[0].exc_info[1], RuntimeError)
@@ -381,7 +428,10 @@ def test_shut_down_executor_is_logged_not_raised(caplog: pytest.LogCaptureFixtur
     schedule = OrdinalSchedule(ordinal=1, callback=print, executor=executor)
     with caplog.at_level(logging.ERROR):
         assert schedule.tick() is True
-    assert any(r.name == "OrdinalSchedule" and "submit" in r.getMessage() for r in caplog.records)
+    assert any(
+        r.name == "backpack.timepiece.schedule" and "submit" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 # --- AlarmClock ------------------------------------------------------------------------------
@@ -459,13 +509,13 @@ def test_tachometer_skips_empty_report_and_logs_callback_errors(
         tach.tick()
         clock.set(6.0)
         tach.tick()  # one interval again
-    records = [r for r in caplog.records if r.name == "Tachometer"]
+    records = [r for r in caplog.records if r.name == "backpack.timepiece.tachometer"]
     assert len(records) == 2
     silent = Tachometer(_fail, stats_interval=datetime.timedelta(seconds=1), clock=clock)
     with caplog.at_level(logging.ERROR):
         clock.set(10.0)
         silent.tick()  # a single tick: no interval, so nothing to report
-    assert len([r for r in caplog.records if r.name == "Tachometer"]) == 2
+    assert len([r for r in caplog.records if r.name == "backpack.timepiece.tachometer"]) == 2
 
 
 def test_tachometer_with_executor(caplog: pytest.LogCaptureFixture) -> None:
@@ -485,7 +535,7 @@ def test_tachometer_with_executor(caplog: pytest.LogCaptureFixture) -> None:
             tach.tick()
     assert [r[1:] for r in reports] == [(0.5, 1.5, 2.0, 2)]
     assert threads[0] != threading.get_ident()
-    assert [r.name for r in caplog.records] == ["Tachometer"]
+    assert [r.name for r in caplog.records] == ["backpack.timepiece.tachometer"]
 
 
 def test_tachometer_rejects_bad_arguments() -> None:

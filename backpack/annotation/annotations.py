@@ -4,12 +4,13 @@ Every annotation is a frozen dataclass validated at construction, so a bad value
 is created (with the field and the value in the message), never in the middle of rendering.
 
 Validation policy (the same for every type):
-    * Points must be :class:`Point` instances (whose own policy refuses NaN, infinities and
-      coordinates outside ``[0, 1]``); nothing is clamped.
+    * Points must be :class:`Point` instances (whose own policy refuses NaN and infinities;
+      coordinates outside ``[0, 1]`` are accepted and clipped by the drivers when drawn).
     * Colors must be :class:`Color` or ``None`` (``None``: the driver's default color).
-    * Text must be a ``str`` with at least one visible character and no line breaks (OpenCV
-      draws a line break as ``?``); wrong types raise ``TypeError``, bad text ``ValueError``.
-      OpenCV's Hershey fonts only draw ASCII; other characters come out as ``?``.
+    * Text must be a ``str`` with at least one visible character and no line breaks or other
+      control characters (a NUL would end the text early, a tab draw as ``?``); wrong types
+      raise ``TypeError``, bad text ``ValueError``. Any other Unicode text is fine: the OpenCV
+      driver draws non-ASCII text with TrueType fonts.
     * Thickness, where present, is ``None`` (driver default) or an int >= 1.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar, Sequence, Union
 
@@ -43,6 +45,13 @@ def _check_text(owner: str, name: str, value: Any) -> None:
         raise ValueError(f"{owner}.{name} must contain visible text, got {value!r}")
     if "\n" in value or "\r" in value:
         raise ValueError(f"{owner}.{name} must be a single line, got {value!r}")
+    if not value.isprintable():
+        for index, char in enumerate(value):
+            if unicodedata.category(char) == "Cc":
+                raise ValueError(
+                    f"{owner}.{name} must not contain control characters, got {char!r} at "
+                    f"index {index} of {value!r}"
+                )
 
 
 def _check_thickness(owner: str, value: Any) -> None:

@@ -36,7 +36,7 @@ class AnnotationDriver(ABC, Generic[TargetT]):
         if clock is not None and not callable(clock):
             raise TypeError(f"clock must be callable or None, got {type(clock).__name__}")
         self._clock: Clock = clock if clock is not None else datetime.datetime.now
-        self._logger = logging.getLogger(type(self).__name__)
+        self._logger = logging.getLogger(type(self).__module__)
         self._renderers: Dict[type, Callable[..., None]] = {}
 
     @abstractmethod

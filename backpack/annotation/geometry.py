@@ -9,11 +9,11 @@ from typing import Any
 
 
 def check_coordinate(owner: str, name: str, value: Any) -> float:
-    """Return ``value`` as a float in ``[0, 1]`` or raise naming ``owner.name`` and the value.
+    """Return ``value`` as a finite float or raise naming ``owner.name`` and the value.
 
     Raises:
         TypeError: ``value`` is not a real number (``bool`` is refused too).
-        ValueError: ``value`` is NaN, infinite or outside ``[0, 1]``.
+        ValueError: ``value`` is NaN or infinite.
     """
     kind = type(value)
     if (
@@ -21,13 +21,10 @@ def check_coordinate(owner: str, name: str, value: Any) -> float:
         and kind is not int
         and (isinstance(value, bool) or not isinstance(value, numbers.Real))
     ):
-        raise TypeError(
-            f"{owner}.{name} must be a real number in [0, 1], got {kind.__name__} {value!r}"
-        )
+        raise TypeError(f"{owner}.{name} must be a real number, got {kind.__name__} {value!r}")
     number = float(value)
-    if not 0.0 <= number <= 1.0:
-        problem = "is not finite" if not math.isfinite(number) else "is outside [0, 1]"
-        raise ValueError(f"{owner}.{name} {problem}: {value!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"{owner}.{name} is not finite: {value!r}")
     return number
 
 
@@ -38,9 +35,10 @@ class Point:
     A driver maps ``x`` to pixel column ``floor(x * width)`` (``1.0`` lands on the last column),
     so ``Point(0.5, 0.5)`` on a 200x100 image is pixel ``(100, 50)``.
 
-    Policy: coordinates outside ``[0, 1]``, NaN and infinities raise ``ValueError``; anything
-    that is not a real number (including ``bool`` and ``None``) raises ``TypeError``. Numpy
-    scalars are accepted and stored as ``float``. Nothing is clamped silently.
+    Policy: any finite coordinate is accepted, also outside ``[0, 1]`` (detectors report boxes
+    a little past the frame's edge); the drivers clip at drawing time. NaN and infinities raise
+    ``ValueError``; anything that is not a real number (including ``bool`` and ``None``) raises
+    ``TypeError``. Numpy scalars are accepted and stored as ``float``.
 
     Example:
         >>> Point(0.25, 0.75)

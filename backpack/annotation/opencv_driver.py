@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Tuple
+import math
+from typing import Any, Dict, Iterable, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -22,6 +23,7 @@ from backpack.annotation.annotations import (
 from backpack.annotation.color import Color
 from backpack.annotation.driver import AnnotationDriver, Clock
 from backpack.annotation.geometry import Point
+from backpack.annotation.truetype import DEFAULT_FONTS, TrueTypeText
 
 _CV2_MARKERS: Dict[MarkerStyle, int] = {
     MarkerStyle.CROSS: cv2.MARKER_CROSS,
@@ -47,11 +49,29 @@ def _positive_int(name: str, value: Any) -> int:
     return value
 
 
+# Pixel coordinates handed to OpenCV stay within +-_FAR: OpenCV clips lines to the image
+# itself, but its fixed-point arithmetic needs coordinates well inside int32.
+_FAR = 1 << 15
+
+
 def _pixel(point: Point, width: int, height: int) -> tuple[int, int]:
-    """Pixel of a normalized point: ``floor(x * width)``, 1.0 mapped to the last pixel."""
+    """Pixel of a normalized point, clipped into the image (``1.0`` is the last pixel)."""
     x = int(point.x * width)
     y = int(point.y * height)
-    return (x if x < width else width - 1, y if y < height else height - 1)
+    return (
+        x if 0 <= x < width else (0 if x < 0 else width - 1),
+        y if 0 <= y < height else (0 if y < 0 else height - 1),
+    )
+
+
+def _far_pixel(point: Point, width: int, height: int) -> tuple[int, int]:
+    """Pixel of a normalized point, possibly outside the image (for OpenCV to clip).
+
+    ``floor(x * width)``, with ``width`` itself (``x`` = 1.0) mapped to the last pixel.
+    """
+    x = math.floor(max(-_FAR, min(point.x * width, _FAR)))
+    y = math.floor(max(-_FAR, min(point.y * height, _FAR)))
+    return (x - 1 if x == width else x, y - 1 if y == height else y)
 
 
 class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
@@ -60,10 +80,19 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     :meth:`render` draws on the very array it is given and returns it; pass a copy
     (``stream.image.copy()``) when the original must stay untouched. Normalized coordinates
     map to pixels as ``floor(x * W)``, ``floor(y * H)`` (``1.0`` lands on the last pixel).
+    Coordinates outside ``[0, 1]`` are clipped when drawn: rectangle and box corners and label
+    anchors are moved onto the image's border; lines, polylines and markers keep their shape
+    and OpenCV draws only the part inside the image.
 
     Labels (and timestamps, bounding-box labels) are drawn on a filled box of the annotation's
     color, with black or white text, whichever contrasts more; a label box that would leave the
     image is shifted back inside it. Annotations with ``color=None`` use ``default_color``.
+
+    ASCII text is drawn by OpenCV (Hershey font, the fast path). Text with any other character
+    (accents, CJK, emoji, ...) is drawn with TrueType fonts, glyph by glyph, at about the same
+    size (see :mod:`backpack.annotation.truetype`; needs ``backpack[truetype]`` and the font
+    files). Without them such text is drawn by OpenCV with one ``?`` per non-ASCII character,
+    and a warning is logged once.
 
     Args:
         default_color: color of annotations whose ``color`` is ``None``.
@@ -77,6 +106,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             annotation's color.
         marker_size: marker size in pixels.
         line_type: ``cv2.LINE_8`` (fast, default), ``cv2.LINE_4`` or ``cv2.LINE_AA``.
+        fonts: TrueType font files for non-ASCII text, tried in order for each character;
+            ``None`` uses :data:`~backpack.annotation.truetype.DEFAULT_FONTS`.
         clock: see :class:`AnnotationDriver`.
 
     Example:
@@ -104,6 +135,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         label_background: bool = True,
         marker_size: int = 20,
         line_type: int = cv2.LINE_8,
+        fonts: Sequence[str] | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__(clock=clock)
@@ -130,6 +162,13 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self._background = bool(label_background)
         self._line_type = line_type
         self._text_sizes: Dict[str, _TextSize] = {}
+        if fonts is not None and (
+            isinstance(fonts, str) or not all(isinstance(f, str) for f in fonts)
+        ):
+            raise TypeError(f"fonts must be a sequence of font file paths, got {fonts!r}")
+        self._fonts = tuple(fonts) if fonts is not None else DEFAULT_FONTS
+        self._truetype: TrueTypeText | None = None
+        self._truetype_failed = False
         self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
         try:
             self._measure("Ag")
@@ -194,9 +233,13 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         sizes = self._text_sizes
         size = sizes.get(text)
         if size is None:
-            (width, height), depth = cv2.getTextSize(
-                text, self._font_face, self._font_scale, self._text_thickness
-            )
+            truetype = None if text.isascii() else self._truetype_for(text)
+            if truetype is not None:
+                width, height, depth = truetype.measure(text)
+            else:
+                (width, height), depth = cv2.getTextSize(
+                    _ascii(text), self._font_face, self._font_scale, self._text_thickness
+                )
             if len(sizes) >= self._TEXT_SIZE_CACHE_LIMIT:
                 sizes.clear()
             size = sizes[text] = (width, height, depth)
@@ -236,6 +279,12 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             text_bgr = color.contrast_bgr
         else:
             text_bgr = color.bgr
+        if not text.isascii():
+            truetype = self._truetype
+            if truetype is not None:
+                truetype.draw(image, text, x + pad, y, text_bgr, self._line_type == cv2.LINE_AA)
+                return
+            text = _ascii(text)
         cv2.putText(
             image,
             text,
@@ -246,6 +295,25 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             self._text_thickness,
             self._line_type,
         )
+
+    def _truetype_for(self, text: str) -> TrueTypeText | None:
+        """The TrueType renderer, created on first use; ``None`` when it cannot be."""
+        if self._truetype is None and not self._truetype_failed:
+            # About OpenCV's size: DejaVu Sans' capitals are 0.73 em tall.
+            cap_height = cv2.getTextSize(
+                "H", self._font_face, self._font_scale, self._text_thickness
+            )[0][1]
+            try:
+                self._truetype = TrueTypeText(max(1, round(cap_height / 0.73)), self._fonts)
+            except (ImportError, OSError) as exc:
+                self._truetype_failed = True
+                self._logger.warning(
+                    "Cannot draw non-ASCII text such as %r with TrueType fonts (%s); drawing "
+                    "'?' for each non-ASCII character instead",
+                    text,
+                    exc,
+                )
+        return self._truetype
 
     def _render_label(self, label: LabelAnnotation, image: Image, width: int, height: int) -> None:
         point = label.point
@@ -273,20 +341,12 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     ) -> None:
         p1: Any = box.point1
         p2: Any = box.point2
-        x1 = int(p1.x * width)
-        y1 = int(p1.y * height)
-        x2 = int(p2.x * width)
-        y2 = int(p2.y * height)
+        x1, y1 = _pixel(p1, width, height)
+        x2, y2 = _pixel(p2, width, height)
         if x1 > x2:
             x1, x2 = x2, x1
         if y1 > y2:
             y1, y2 = y2, y1
-        if x2 >= width:
-            x2 = width - 1
-            x1 = min(x1, x2)
-        if y2 >= height:
-            y2 = height - 1
-            y1 = min(y1, y2)
         color = box.color or self._default_color
         cv2.rectangle(image, (x1, y1), (x2, y2), color.bgr, self._thickness, self._line_type)
         if box.top_label is not None:
@@ -300,8 +360,8 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
     def _render_line(self, line: LineAnnotation, image: Image, width: int, height: int) -> None:
         p1 = line.point1
         p2 = line.point2
-        x1, y1 = _pixel(p1, width, height)
-        x2, y2 = _pixel(p2, width, height)
+        x1, y1 = _far_pixel(p1, width, height)
+        x2, y2 = _far_pixel(p2, width, height)
         color = line.color or self._default_color
         thickness = line.thickness or self._thickness
         cv2.line(image, (x1, y1), (x2, y2), color.bgr, thickness, self._line_type)
@@ -310,7 +370,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self, marker: MarkerAnnotation, image: Image, width: int, height: int
     ) -> None:
         point = marker.point
-        x, y = _pixel(point, width, height)
+        x, y = _far_pixel(point, width, height)
         color = marker.color or self._default_color
         cv2.drawMarker(
             image,
@@ -331,11 +391,18 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             pixels = np.empty((len(polyline.points), 1, 2), np.int32)
             scale = np.array([width, height], np.float64)
             coords = np.array([(p.x, p.y) for p in polyline.points], np.float64) * scale
-            np.minimum(coords, scale - 1, out=coords)
-            pixels[:, 0, :] = coords  # float -> int32 truncates, as int() does (coords >= 0)
+            np.clip(coords, -_FAR, _FAR, out=coords)
+            np.floor(coords, out=coords)
+            coords -= coords == scale  # x = 1.0 lands on the last pixel
+            pixels[:, 0, :] = coords  # OpenCV clips what lies outside the image
             if len(self._polylines) >= self._POLYLINE_CACHE_LIMIT:
                 self._polylines.clear()
             self._polylines[key] = pixels
         color = polyline.color or self._default_color
         thickness = polyline.thickness or self._thickness
         cv2.polylines(image, [pixels], polyline.closed, color.bgr, thickness, self._line_type)
+
+
+def _ascii(text: str) -> str:
+    """``text`` with one ``?`` per non-ASCII character (OpenCV would draw one per byte)."""
+    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")

@@ -85,18 +85,23 @@ class PanoramaMediaAnnotationDriver(AnnotationDriver[Any]):
 
     @staticmethod
     def _render_label(label: LabelAnnotation, add_rect: _AddRect, add_label: _AddLabel) -> None:
-        add_label(label.text, label.point.x, label.point.y)
+        add_label(label.text, _clip(label.point.x), _clip(label.point.y))
 
     def _render_timestamp(
         self, stamp: TimestampAnnotation, add_rect: _AddRect, add_label: _AddLabel
     ) -> None:
-        add_label(self._timestamp_text(stamp), stamp.point.x, stamp.point.y)
+        add_label(self._timestamp_text(stamp), _clip(stamp.point.x), _clip(stamp.point.y))
 
     @staticmethod
     def _render_rect(rect: RectAnnotation, add_rect: _AddRect, add_label: _AddLabel) -> None:
         p1 = rect.point1
         p2 = rect.point2
-        add_rect(min(p1.x, p2.x), min(p1.y, p2.y), max(p1.x, p2.x), max(p1.y, p2.y))
+        add_rect(
+            _clip(min(p1.x, p2.x)),
+            _clip(min(p1.y, p2.y)),
+            _clip(max(p1.x, p2.x)),
+            _clip(max(p1.y, p2.y)),
+        )
 
     @staticmethod
     def _render_bounding_box(
@@ -104,10 +109,10 @@ class PanoramaMediaAnnotationDriver(AnnotationDriver[Any]):
     ) -> None:
         p1: Any = box.point1
         p2: Any = box.point2
-        left = min(p1.x, p2.x)
-        top = min(p1.y, p2.y)
-        bottom = max(p1.y, p2.y)
-        add_rect(left, top, max(p1.x, p2.x), bottom)
+        left = _clip(min(p1.x, p2.x))
+        top = _clip(min(p1.y, p2.y))
+        bottom = _clip(max(p1.y, p2.y))
+        add_rect(left, top, _clip(max(p1.x, p2.x)), bottom)
         if box.top_label is not None:
             add_label(box.top_label, left, top)
         if box.bottom_label is not None:
@@ -120,3 +125,8 @@ class PanoramaMediaAnnotationDriver(AnnotationDriver[Any]):
             self._logger.debug(
                 "panoramasdk.media cannot draw %s; skipping annotations of this type", kind.__name__
             )
+
+
+def _clip(value: float) -> float:
+    """A normalized coordinate clipped into the frame, ``[0, 1]``."""
+    return 0.0 if value < 0.0 else (1.0 if value > 1.0 else value)

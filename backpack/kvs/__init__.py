@@ -1,15 +1,17 @@
 """Restream frames to Amazon Kinesis Video Streams (``kvssink``) with managed credentials.
 
-Example:
+Example (illustrative, not run as a doctest: it needs the appliance's ``.env`` file, a
+camera frame and a Kinesis video stream):
+
     >>> from backpack.kvs import KVSSpyGlass, KVSFileCredentialsHandler
-    >>> spyglass = KVSSpyGlass(
+    >>> spyglass = KVSSpyGlass(  # doctest: +SKIP
     ...     stream_region="us-east-1",
     ...     stream_name="panorama-video",
     ...     credentials_handler=KVSFileCredentialsHandler(),
     ...     dotenv_path="/panorama/.env",
     ... )
-    >>> spyglass.start_streaming()
-    >>> spyglass.put(frame)  # in the frame loop
+    >>> spyglass.start_streaming()  # doctest: +SKIP
+    >>> spyglass.put(frame)  # in the frame loop  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ class KVSCredentialsHandler(abc.ABC):
     """
 
     def __init__(self) -> None:
-        self._logger = logging.getLogger(type(self).__name__)
+        self._logger = logging.getLogger(type(self).__module__)
         add_redaction(self._logger)
         install_log_redaction()
 

@@ -174,7 +174,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
     Example:
         >>> handler = KVSFileCredentialsHandler()
         >>> handler.kvssink_str()  # doctest: +ELLIPSIS
-        'credential-path=/tmp/backpack-kvs-.../credentials'
+        'credential-path=.../backpack-kvs-.../credentials'
     """
 
     def __init__(
@@ -249,7 +249,8 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
     def start(self) -> None:
         """Write the credentials file now and start the refresher thread (idempotent).
 
-        A failed first fetch is logged and retried by the refresher; it does not raise.
+        A failed first fetch or write (no credentials anywhere, a parent "directory" that is
+        a file, ...) is logged and retried by the refresher; it does not raise.
         """
         if self._thread is not None and self._thread.is_alive():
             return
@@ -259,7 +260,6 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
                 "uses them instead of the credentials file %s",
                 self._path,
             )
-        os.makedirs(os.path.dirname(self._path), mode=0o700, exist_ok=True)
         with self._lock:
             self._active = True
             self._written = None
@@ -328,8 +328,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
                 with self._lock:
                     if not self._active:
                         return False
-                    # The directory may have been removed (e.g. a /tmp cleaner): recreate it.
-                    os.makedirs(os.path.dirname(self._path), mode=0o700, exist_ok=True)
+                    _make_directory(os.path.dirname(self._path))
                     write_atomically(self._path, text)
             except (OSError, ValueError) as exc:
                 self._fail(now, f"writing {self._path} failed: {exc}")
@@ -364,11 +363,26 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             self._last_error = self.redact(reason)
             self._next_refresh = now + delay
             failures = self._failures
+            written = self._written
+        if written is not None and os.path.isfile(self._path):
+            expiration = written.expiration
+            state = (
+                f"the file keeps the last valid credentials (access key "
+                f"{written.access_key_hint}, expiring "
+                f"{expiration.isoformat() if expiration is not None else 'never'})"
+            )
+        elif written is not None:
+            state = f"{self._path} is missing; kvssink cannot authenticate until a refresh succeeds"
+        else:
+            state = (
+                f"{self._path} has no credentials yet; kvssink cannot authenticate until a "
+                "refresh succeeds"
+            )
         self._logger.warning(
-            "Credentials refresh attempt %d failed (%s); the file keeps the last valid "
-            "credentials; retrying in %.1f s",
+            "Credentials refresh attempt %d failed (%s); %s; retrying in %.1f s",
             failures,
             self._last_error,
+            state,
             delay.total_seconds(),
         )
 
@@ -392,6 +406,21 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _make_directory(directory: str) -> None:
+    """Create ``directory`` (0700) unless it exists, e.g. after a /tmp cleaner removed it.
+
+    Raises:
+        OSError: it cannot be created; a path component that is a file is named as such.
+    """
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocker = directory
+        while blocker and not os.path.exists(blocker):
+            blocker = os.path.dirname(blocker)
+        raise NotADirectoryError(f"{blocker} exists and is not a directory") from exc
 
 
 def _fsync_directory(directory: str) -> None:

@@ -1,16 +1,28 @@
-"""Keeps AWS secrets out of log records: a registry of known secrets and a redacting log filter.
+"""Keeps AWS secrets out of log records: a registry of known secrets and record redaction.
 
 botocore logs raw response bodies at DEBUG (``botocore.parsers``: ``Response body: ...``), so an
 STS ``AssumeRole`` answer, with its ``SecretAccessKey`` and ``SessionToken``, lands in any DEBUG
-log. :func:`install_log_redaction` attaches :class:`RedactingFilter` to the botocore, boto3 and
-urllib3 loggers (a logger's filters only see the records created on that very logger, so each is
-attached separately) and to the ``backpack`` loggers. The filter masks
+log. :func:`install_log_redaction` therefore redacts at the record level, for every logger:
+
+* a log record factory (:func:`logging.setLogRecordFactory`, chained to the previous one)
+  redacts each record as it is created, whatever logger creates it (``botocore``, ``myapp``,
+  ``py.warnings``, ...), created before or after the installation, and whatever handlers
+  (added before or after) receive it;
+* :class:`RedactingFilter` is attached to the handlers existing at installation (the root
+  logger's and every other logger's), for records that bypass the factory
+  (:func:`logging.makeLogRecord`, e.g. records received from a ``SocketHandler``).
+
+Registering a secret installs the redaction. What is masked:
 
 * every secret registered with :func:`register_secrets` (credential handlers register theirs), and
 * secrets recognisable by shape: ``<SecretAccessKey>``/``<SessionToken>`` XML elements,
   ``"SecretAccessKey"``/``"SessionToken"``/``"Token"`` JSON members, ``X-Amz-Security-Token``
   headers or query parameters and the ``secret-key=``/``session-token=`` kvssink properties, so
   a secret is masked even the first time it appears, before anyone could register it.
+
+The message (``msg % args``) and the traceback text are redacted; custom attributes passed
+through ``extra=`` are not. A later :func:`logging.setLogRecordFactory` that does not chain to
+the previous factory switches the factory part off (call :func:`install_log_redaction` again).
 
 Example:
     >>> register_secrets("wJalrXUtnFEMI/K7MDENG")
@@ -24,6 +36,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from typing import Any, Callable
 
 MASK = "***"
 
@@ -46,23 +59,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"((?:secret-key|session-token)=)(\"(?:[^\"\\]|\\.)*\"|\S+)"), rf"\1{MASK}"),
 )
 
-_LOGGER_PREFIXES = ("botocore", "boto3", "urllib3", "s3transfer", "backpack")
-_KNOWN_LOGGERS = (
-    "botocore",
-    "botocore.auth",
-    "botocore.client",
-    "botocore.credentials",
-    "botocore.endpoint",
-    "botocore.hooks",
-    "botocore.httpsession",
-    "botocore.parsers",
-    "botocore.retryhandler",
-    "botocore.utils",
-    "boto3",
-    "urllib3.connectionpool",
-)
-
 _lock = threading.Lock()
+_install_lock = threading.Lock()
 _secrets: OrderedDict[str, None] = OrderedDict()
 
 
@@ -70,7 +68,9 @@ def register_secrets(*secrets: str | None) -> None:
     """Remember ``secrets`` so :func:`redact` masks them (``None`` and short values are ignored).
 
     The most recent 64 secrets are kept: enough for every rotation a log could still show.
+    Installs :func:`install_log_redaction` (once).
     """
+    install_log_redaction()
     with _lock:
         for secret in secrets:
             if secret is None or len(secret) < _MIN_SECRET_LEN:
@@ -93,58 +93,83 @@ def redact(text: str) -> str:
     return text
 
 
-class RedactingFilter(logging.Filter):
-    """A log filter that rewrites a record's message (and traceback text) through :func:`redact`.
+def redact_record(record: logging.LogRecord) -> None:
+    """Redact ``record`` in place: its message (``msg``/``args``) and its traceback text.
 
-    It never drops a record. The rewritten record keeps ``msg`` as the final text and no ``args``.
+    A record whose message changes keeps the final text as ``msg`` and no ``args``.
     """
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record: let the handler report it as usual
+        return
+    redacted = redact(message)
+    if redacted != message:
+        record.msg = redacted
+        record.args = None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+
+
+class RedactingFilter(logging.Filter):
+    """A log filter that redacts each record with :func:`redact_record`; it never drops one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record: let the handler report it as usual
-            return True
-        redacted = redact(message)
-        if redacted != message:
-            record.msg = redacted
-            record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+        redact_record(record)
         return True
+
+
+class _RedactingFactory:
+    """A log record factory that redacts what the factory it wraps creates."""
+
+    def __init__(self, wrapped: Callable[..., logging.LogRecord]) -> None:
+        self.wrapped = wrapped
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.wrapped(*args, **kwargs)
+        redact_record(record)
+        return record
 
 
 _filter = RedactingFilter()
 
 
 def install_log_redaction() -> None:
-    """Attach the redacting filter to botocore, boto3, urllib3 and backpack loggers (idempotent).
+    """Redact every log record from now on, whatever logger or handler (idempotent).
 
-    Covers the well-known loggers plus every existing logger under those packages.
+    Wraps the current log record factory (unless it already redacts) and attaches
+    :class:`RedactingFilter` to every existing handler.
     """
-    manager = logging.Logger.manager
-    names = set(_KNOWN_LOGGERS)
-    existing: list[str] = []
-    for _ in range(3):  # another thread may create a logger while we copy the names
-        try:
-            existing = list(manager.loggerDict)
-            break
-        except RuntimeError:
-            continue
-    names.update(
-        name
-        for name in existing
-        if name.split(".", 1)[0] in _LOGGER_PREFIXES
-        and isinstance(manager.loggerDict.get(name), logging.Logger)
-    )
-    for name in names:
-        logger = logging.getLogger(name)
-        if _filter not in logger.filters:
-            logger.addFilter(_filter)
+    with _install_lock:
+        factory = logging.getLogRecordFactory()
+        if not isinstance(factory, _RedactingFactory):
+            logging.setLogRecordFactory(_RedactingFactory(factory))
+        for handler in _existing_handlers():
+            if _filter not in handler.filters:
+                handler.addFilter(_filter)
 
 
 def add_redaction(logger: logging.Logger) -> None:
-    """Attach the redacting filter to ``logger`` (for loggers outside the covered packages)."""
+    """Attach the redacting filter to ``logger`` and install :func:`install_log_redaction`.
+
+    Kept for callers of earlier versions; the record factory already covers every logger.
+    """
+    install_log_redaction()
     if _filter not in logger.filters:
         logger.addFilter(_filter)
+
+
+def _existing_handlers() -> list[logging.Handler]:
+    loggers: list[Any] = [logging.getLogger()]
+    for _ in range(3):  # another thread may create a logger while we copy the registry
+        try:
+            loggers.extend(logging.Logger.manager.loggerDict.values())
+            break
+        except RuntimeError:
+            continue
+    handlers: dict[int, logging.Handler] = {}
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):  # placeholders have none
+            handlers[id(handler)] = handler
+    return list(handlers.values())

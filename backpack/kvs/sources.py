@@ -45,8 +45,9 @@ class SessionCredentialsSource:
     Args:
         boto3_session: the session; default ``boto3.Session()``.
 
-    Example:
-        >>> source = SessionCredentialsSource(boto3.Session(profile_name="kvs-writer"))
+    Example (illustrative, not run as a doctest: it needs a ``kvs-writer`` profile and AWS):
+        >>> session = boto3.Session(profile_name="kvs-writer")  # doctest: +SKIP
+        >>> source = SessionCredentialsSource(session)  # doctest: +SKIP
         >>> source.fetch().expiration  # doctest: +SKIP
         datetime.datetime(2022, 2, 18, 14, 8, 27, tzinfo=tzutc())
     """
@@ -90,8 +91,9 @@ class AssumeRoleCredentialsSource:
         sts_client: an STS client to use instead of creating one from ``boto3_session``.
         external_id: the role's external id, if it requires one.
 
-    Example:
-        >>> source = AssumeRoleCredentialsSource("arn:aws:iam::123456789012:role/kvs-writer")
+    Example (illustrative, not run as a doctest: it needs AWS credentials and STS):
+        >>> role = "arn:aws:iam::123456789012:role/kvs-writer"
+        >>> source = AssumeRoleCredentialsSource(role)  # doctest: +SKIP
         >>> source.fetch().is_temporary  # doctest: +SKIP
         True
     """

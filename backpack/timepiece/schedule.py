@@ -51,7 +51,7 @@ class Schedule(ABC):
         self._cbargs = tuple(cbargs)
         self._cbkwargs = dict(cbkwargs or {})
         self._executor = executor
-        self._logger = logging.getLogger(type(self).__name__)
+        self._logger = logging.getLogger(__name__)
 
     @abstractmethod
     def tick(self) -> bool:

@@ -18,8 +18,15 @@ _INDENT = "    "
 class StopWatch(IntervalStatistics):
     """Measures how long a code block takes, each time it runs.
 
-    Use it as a context manager (sequentially re-enterable) or as a decorator. Child watches
-    time the stages inside their parent's block; the parent's interval covers them all.
+    Use it as a context manager or as a decorator. Child watches time the stages inside their
+    parent's block; the parent's interval covers them all. Blocks may nest, also on the same
+    watch (each exit records its own block), and leaving a block never entered raises
+    :class:`RuntimeError` instead of recording a bogus interval.
+
+    Thread safety: the decorator is thread-safe (each call keeps its own start). The context
+    manager is not: its open blocks form one stack per watch, so use a watch (or child) per
+    thread. :meth:`child` and :meth:`reset` are not thread-safe either: create the children
+    up front, and reset only while no other thread is timing.
 
     Args:
         name: Name shown in ``repr``; children are looked up by it.
@@ -44,7 +51,7 @@ class StopWatch(IntervalStatistics):
         (42, 1)
     """
 
-    __slots__ = ("_append", "_children", "_clock", "_name", "_parent", "_start")
+    __slots__ = ("_append", "_children", "_clock", "_name", "_parent", "_starts")
 
     def __init__(
         self,
@@ -63,7 +70,7 @@ class StopWatch(IntervalStatistics):
         self._clock = clock
         self._parent = parent
         self._children: dict[str, StopWatch] = {}
-        self._start = 0.0
+        self._starts: list[float] = []  # of the open blocks, innermost last
         self._append = self._intervals.append
 
     @property
@@ -102,7 +109,7 @@ class StopWatch(IntervalStatistics):
         return watch
 
     def __enter__(self) -> StopWatch:
-        self._start = self._clock()
+        self._starts.append(self._clock())
         return self
 
     def __exit__(
@@ -111,7 +118,12 @@ class StopWatch(IntervalStatistics):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._append(self._clock() - self._start)
+        end = self._clock()
+        try:
+            start = self._starts.pop()
+        except IndexError:
+            raise RuntimeError(f"StopWatch {self._name!r} exited without being entered") from None
+        self._append(end - start)
 
     def __call__(self, func: _F) -> _F:
         """Decorate ``func`` so that every call is timed by this watch (recursion-safe)."""

@@ -56,7 +56,7 @@ class Tachometer:
             raise TypeError(
                 f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
             )
-        self._logger = logging.getLogger(type(self).__name__)
+        self._logger = logging.getLogger(type(self).__module__)
         self._schedule = IntervalSchedule(
             stats_interval, self._report, fire_immediately=False, clock=clock
         )
