@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
-
 from backpack.panorama import sdk
 from backpack.panorama.camera import Camera, CameraSource, CameraStatus
 from backpack.panorama.errors import ApplicationStopped, ProjectError

@@ -9,6 +9,7 @@ The box is given as left,top,width,height (normalized); the example's model find
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -113,10 +114,8 @@ def main() -> int:
     print(f"serving rtsp://127.0.0.1:{camera.port}{args.path}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     camera.stop()
     return 0
 

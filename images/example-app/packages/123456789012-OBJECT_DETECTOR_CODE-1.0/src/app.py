@@ -42,7 +42,7 @@ class Application(panoramasdk.node):
         if score >= self.threshold:
             left, top, right, bottom = (float(v) for v in np.clip(boxes[0], 0.0, 1.0))
             stream.add_rect(left, top, right, bottom)
-            stream.add_label("object %.2f" % score, left, min(1.0, bottom + 0.08))
+            stream.add_label(f"object {score:.2f}", left, min(1.0, bottom + 0.08))
 
 
 def preprocess(image):
