@@ -46,18 +46,21 @@ def reference_detector(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array([box], np.float32) / 32, np.array([1.0], np.float32)
 
 
-def backpack_env() -> dict[str, str]:
+def backpack_env(env_path: str = "") -> dict[str, str]:
     """Environment for the ``backpack`` console script: this checkout first on the path."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    paths = [str(REPO), env_path, env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     return env
 
 
-def run_backpack(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """Run the ``backpack`` console script to completion."""
+def run_backpack(
+    *args: str, timeout: float = 180, env_path: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``backpack`` console script to completion (``env_path``: extra PYTHONPATH)."""
     return subprocess.run(
         [str(BACKPACK), *args],
-        env=backpack_env(),
+        env=backpack_env(env_path),
         capture_output=True,
         text=True,
         timeout=timeout,
