@@ -1,4 +1,4 @@
-"""ONNXModelRunner with a detector built here (onnx) and run by ONNX Runtime, checked numerically."""
+"""ONNXModelRunner: a detector built here (onnx), run by ONNX Runtime, checked numerically."""
 
 from __future__ import annotations
 

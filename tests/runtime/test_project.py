@@ -100,10 +100,10 @@ def test_project_problems_are_named(
 def test_missing_and_broken_files(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     (root / CODE / "package.json").write_text("{")
-    with pytest.raises(ProjectError, match="package.json is not valid JSON"):
+    with pytest.raises(ProjectError, match=r"package\.json is not valid JSON"):
         load_project(root)
     (root / CODE / "package.json").unlink()
-    with pytest.raises(ProjectError, match="package.json is missing"):
+    with pytest.raises(ProjectError, match=r"package\.json is missing"):
         load_project(root)
     with pytest.raises(ProjectError, match="no such project directory"):
         load_project(tmp_path / "nowhere")
