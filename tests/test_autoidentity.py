@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from backpack.autoidentity import AutoIdentity, IdentitySource
+from backpack.autoidentity import IDENTITY_ENV, AutoIdentity, IdentitySource
 
 FIELDS = (
     "application_created_time",
@@ -25,6 +25,13 @@ FIELDS = (
     "device_id",
     "device_name",
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_identity_fallback_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests start without the fallback variables (``backpack run`` may have set them)."""
+    for name in ("BACKPACK_IDENTITY_FILE", *IDENTITY_ENV.values()):
+        monkeypatch.delenv(name, raising=False)
 
 
 def _panorama(region: str = "us-east-1") -> Any:

@@ -12,6 +12,15 @@ from numpy.typing import NDArray
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+# Imported here, before anything loads PyGObject: with numpy and gi (Gst) loaded first, an
+# ONNX Runtime error (e.g. InvalidProtobuf) aborts the process instead of raising (seen with
+# onnxruntime 1.32 on Debian 12).
+_onnxruntime: Any
+try:
+    _onnxruntime = importlib.import_module("onnxruntime")
+except ImportError:
+    _onnxruntime = None
+
 
 class ModelRunner(Protocol):
     """Runs one model: named input arrays in, the output arrays (in model order) out."""
@@ -40,13 +49,12 @@ class ONNXModelRunner:
     """
 
     def __init__(self, path: PathLike, *, providers: tuple[str, ...] = ()) -> None:
-        try:
-            onnxruntime: Any = importlib.import_module("onnxruntime")
-        except ImportError as exc:
+        onnxruntime = _onnxruntime
+        if onnxruntime is None:
             raise RuntimeError(
                 "the ONNX model runner needs onnxruntime: pip install onnxruntime "
                 "(or backpack[onnx])"
-            ) from exc
+            )
         self.path = os.fspath(path)
         if not os.path.isfile(self.path):
             raise ValueError(f"model file {self.path} does not exist")
@@ -61,6 +69,10 @@ class ONNXModelRunner:
         inputs = self._session.get_inputs()
         self._input_names = tuple(i.name for i in inputs)
         self._dtypes = {i.name: _DTYPES.get(i.type) for i in inputs}
+        # Checked here: a shape ONNX Runtime rejects can abort the process in some builds.
+        self._shapes = {
+            i.name: tuple(d if isinstance(d, int) else None for d in i.shape) for i in inputs
+        }
         self.output_names = tuple(o.name for o in self._session.get_outputs())
 
     @property
@@ -85,6 +97,15 @@ class ONNXModelRunner:
         for name, value in inputs.items():
             dtype = self._dtypes[name]
             array = np.asarray(value)
+            expected = self._shapes[name]
+            if len(array.shape) != len(expected) or any(
+                e is not None and e != a for e, a in zip(expected, array.shape)
+            ):
+                shown = tuple("?" if e is None else e for e in expected)
+                raise ValueError(
+                    f"{self.path}: input {name!r} has shape {array.shape}, the model expects "
+                    f"{shown}"
+                )
             feed[name] = array.astype(dtype, copy=False) if dtype is not None else array
         try:
             outputs = self._session.run(None, feed)

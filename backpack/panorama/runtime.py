@@ -302,7 +302,9 @@ class Runtime:
             self._logger.warning(
                 "The real panoramasdk is installed: it runs the application, not backpack run"
             )
-        os.environ.setdefault("BACKPACK_APPLICATION_NAME", self.project.name)
+        set_name = "BACKPACK_APPLICATION_NAME" not in os.environ
+        if set_name:  # the identity fallback of AutoIdentity (see backpack.autoidentity)
+            os.environ["BACKPACK_APPLICATION_NAME"] = self.project.name
         self._started = self._last_status = time.monotonic()
         for camera in self.cameras:
             camera.start()
@@ -327,6 +329,8 @@ class Runtime:
             sys.argv, sys.path[:] = saved_argv, saved_path
             restore()
             activate(None)
+            if set_name:
+                os.environ.pop("BACKPACK_APPLICATION_NAME", None)
             if installed:
                 sdk.uninstall()
             self.close()

@@ -66,8 +66,12 @@ def test_wrong_input_name_names_the_model_inputs(runner: ONNXModelRunner) -> Non
 
 
 def test_wrong_shape_is_a_clear_error(runner: ONNXModelRunner) -> None:
-    with pytest.raises(ValueError, match="inference failed"):
+    with pytest.raises(
+        ValueError, match=r"shape \(1, 3, 32, 32\), the model expects \(1, 1, 32, 32\)"
+    ):
         runner.run({"data": np.zeros((1, 3, 32, 32), np.float32)})
+    with pytest.raises(ValueError, match="the model expects"):
+        runner.run({"data": np.zeros((32, 32), np.float32)})
 
 
 def test_missing_and_invalid_files(tmp_path: Path) -> None:

@@ -149,3 +149,22 @@ def test_node_outside_the_runtime_says_how_to_start() -> None:
 
     with pytest.raises(RuntimeError, match="start the application with `backpack run`"):
         App()
+
+
+def test_autoidentity_inside_backpack_run_names_the_application(
+    tmp_path: Path, video: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AppGraph_Uid", raising=False)
+    monkeypatch.delenv("BACKPACK_APPLICATION_NAME", raising=False)
+    out = tmp_path / "identity.json"
+    app = _app(
+        tmp_path,
+        f"""
+        from backpack.autoidentity import AutoIdentity
+        identity = AutoIdentity("us-east-1")
+        json.dump([identity.source.value, identity.application_name], open({str(out)!r}, "w"))
+        """,
+    )
+    result = run_backpack("run", str(app), "--camera", str(video))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(out.read_text()) == ["environment", "app"]
