@@ -2,27 +2,69 @@
 
 Looks the application instance up with ``panorama:ListApplicationInstances`` (the only
 permission needed), by the id passed in or the ``AppGraph_Uid`` environment variable that the
-Panorama runtime sets.
+Panorama runtime sets. Off Panorama (the API gone or unreachable) it falls back, in order, to:
+
+1. the Panorama API, when there is an instance id and the API answers;
+2. an identity file: JSON object with any of the field names below, at ``identity_file`` or
+   ``$BACKPACK_IDENTITY_FILE`` (``backpack run`` writes one);
+3. the environment variables ``BACKPACK_APPLICATION_INSTANCE_ID``,
+   ``BACKPACK_APPLICATION_NAME``, ``BACKPACK_DEVICE_ID``, ``BACKPACK_DEVICE_NAME``;
+4. the host name, as ``device_name``.
+
+The source used is recorded in :attr:`AutoIdentity.source`.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import json
 import logging
 import os
+import socket
 from collections.abc import Iterator, Mapping
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, Union, cast
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.paginate import Paginator
+from botocore.utils import validate_region_name
 
-__all__ = ["APPLICATION_INSTANCE_ID_ENV", "AutoIdentity"]
+__all__ = [
+    "APPLICATION_INSTANCE_ID_ENV",
+    "IDENTITY_ENV",
+    "IDENTITY_FILE_ENV",
+    "AutoIdentity",
+    "IdentitySource",
+]
 
 APPLICATION_INSTANCE_ID_ENV = "AppGraph_Uid"
 """Environment variable holding the application instance id on a Panorama appliance."""
+
+IDENTITY_FILE_ENV = "BACKPACK_IDENTITY_FILE"
+"""Environment variable naming the identity file (the fallback after the Panorama API)."""
+
+IDENTITY_ENV = {
+    "application_instance_id": "BACKPACK_APPLICATION_INSTANCE_ID",
+    "application_name": "BACKPACK_APPLICATION_NAME",
+    "device_id": "BACKPACK_DEVICE_ID",
+    "device_name": "BACKPACK_DEVICE_NAME",
+}
+"""Field -> environment variable read when neither the API nor an identity file answered."""
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class IdentitySource(enum.Enum):
+    """Where :class:`AutoIdentity` found its details."""
+
+    PANORAMA_API = "panorama-api"
+    IDENTITY_FILE = "identity-file"
+    ENVIRONMENT = "environment"
+    HOSTNAME = "hostname"
+
 
 _OPERATION = "list_application_instances"
 # The Panorama service model restored by botocore-a-la-carte-panorama ships no paginator
@@ -48,8 +90,11 @@ _FIELDS = (
 class AutoIdentity:
     """Details of the running application instance and its device, from the Panorama API.
 
-    All fields are ``None`` when the instance cannot be identified (no id, unknown id, API
-    unreachable or access denied); a warning is logged and no exception is raised.
+    When the API cannot identify the instance (no id, unknown id, API unreachable or gone,
+    access denied) a warning is logged, no exception is raised, and the fallback chain of the
+    module docstring fills what it can (:attr:`source` says which step answered). Fields no
+    source knows stay ``None``. Configuration errors (a malformed region name, a bad identity
+    file) raise at construction.
 
     Args:
         device_region: AWS region where the Panorama appliance is provisioned.
@@ -60,6 +105,8 @@ class AutoIdentity:
         page_size: Instances requested per ``ListApplicationInstances`` page (default: the
             service's).
         botocore_config: Extra client configuration, merged over the timeouts and retries.
+        identity_file: JSON identity file for the fallback (default ``$BACKPACK_IDENTITY_FILE``).
+        fallback: whether to fall back to the identity file, environment and host name.
 
     Example:
         >>> auto_identity = AutoIdentity(device_region="us-east-1")  # doctest: +SKIP
@@ -76,11 +123,19 @@ class AutoIdentity:
         max_attempts: int = 1,
         page_size: int | None = None,
         botocore_config: Config | None = None,
+        identity_file: PathLike | None = None,
+        fallback: bool = True,
     ) -> None:
         if not isinstance(device_region, str):
             raise TypeError(f"device_region must be a str, got {type(device_region).__name__}")
         if not device_region:
             raise ValueError("device_region must not be empty")
+        try:
+            validate_region_name(device_region)
+        except BotoCoreError:
+            raise ValueError(
+                f"device_region {device_region!r} is not a valid AWS region name (like 'us-east-1')"
+            ) from None
         if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
             raise TypeError(f"max_attempts must be an int, got {type(max_attempts).__name__}")
         if max_attempts < 1:
@@ -97,14 +152,38 @@ class AutoIdentity:
         self._application_created_time: datetime.datetime | None = None
         self._device_id: str | None = None
         self._device_name: str | None = None
+        self._source: IdentitySource | None = None
+        fallback_fields = _fallback_fields(identity_file) if fallback else None
+        identified = self._from_api(
+            device_region,
+            application_instance_id,
+            boto3_session,
+            max_attempts,
+            page_size,
+            botocore_config,
+        )
+        if not identified and fallback_fields is not None:
+            self._source, fields = fallback_fields
+            self._fill(fields)
+            self._logger.info("Identity from %s", self._source.value)
 
+    def _from_api(
+        self,
+        device_region: str,
+        application_instance_id: str | None,
+        boto3_session: boto3.Session | None,
+        max_attempts: int,
+        page_size: int | None,
+        botocore_config: Config | None,
+    ) -> bool:
+        """Fill the fields from the Panorama API; whether it identified the instance."""
         instance_id = application_instance_id or os.environ.get(APPLICATION_INSTANCE_ID_ENV)
         if not instance_id:
             self._logger.warning(
                 "No application instance id: pass application_instance_id or set %s",
                 APPLICATION_INSTANCE_ID_ENV,
             )
-            return
+            return False
         config = Config(
             connect_timeout=5,
             read_timeout=10,
@@ -121,12 +200,13 @@ class AutoIdentity:
             self._logger.warning(
                 "Could not list Panorama application instances in %s: %s", device_region, exc
             )
-            return
+            return False
         if instance is None:
             self._logger.warning(
                 "Application instance %s not found in %s", instance_id, device_region
             )
-            return
+            return False
+        self._source = IdentitySource.PANORAMA_API
         self._application_instance_id = instance.get("ApplicationInstanceId")
         self._application_name = instance.get("Name")
         self._application_description = instance.get("Description")
@@ -136,6 +216,16 @@ class AutoIdentity:
         self._application_created_time = instance.get("CreatedTime")
         self._device_id = instance.get("DefaultRuntimeContextDevice")
         self._device_name = instance.get("DefaultRuntimeContextDeviceName")
+        return True
+
+    def _fill(self, fields: Mapping[str, Any]) -> None:
+        for name, value in fields.items():
+            setattr(self, f"_{name}", value)
+
+    @property
+    def source(self) -> IdentitySource | None:
+        """Which step of the fallback chain answered (``None``: none, fallback disabled)."""
+        return self._source
 
     @property
     def device_region(self) -> str:
@@ -195,6 +285,52 @@ class AutoIdentity:
             lines.append(f"    {name}={text}")
         lines.append(">")
         return "\n".join(lines)
+
+
+def _fallback_fields(
+    identity_file: PathLike | None,
+) -> tuple[IdentitySource, dict[str, Any]]:
+    """The first fallback source that has something: identity file, environment, host name.
+
+    Raises:
+        ValueError: the identity file is unreadable, not a JSON object, or has unknown keys.
+    """
+    path = identity_file if identity_file is not None else os.environ.get(IDENTITY_FILE_ENV)
+    if path:
+        return IdentitySource.IDENTITY_FILE, _read_identity_file(Path(path))
+    from_env = {name: os.environ[var] for name, var in IDENTITY_ENV.items() if os.environ.get(var)}
+    if from_env:
+        return IdentitySource.ENVIRONMENT, from_env
+    return IdentitySource.HOSTNAME, {"device_name": socket.gethostname()}
+
+
+def _read_identity_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"identity file {path} cannot be read: {exc}") from exc
+    except ValueError as exc:
+        raise ValueError(f"identity file {path} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"identity file {path} must hold a JSON object")
+    unknown = sorted(set(data) - set(_FIELDS))
+    if unknown:
+        raise ValueError(f"identity file {path} has unknown keys {unknown}; known: {list(_FIELDS)}")
+    fields = dict(data)
+    created = fields.get("application_created_time")
+    if created is not None:
+        try:
+            fields["application_created_time"] = datetime.datetime.fromisoformat(created)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"identity file {path}: application_created_time must be ISO 8601, got {created!r}"
+            ) from exc
+    tags = fields.get("application_tags")
+    if tags is not None and not (
+        isinstance(tags, dict) and all(isinstance(v, str) for v in tags.values())
+    ):
+        raise ValueError(f"identity file {path}: application_tags must map strings to strings")
+    return fields
 
 
 def _instances(client: Any, page_size: int | None) -> Iterator[Mapping[str, Any]]:

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 import socket
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from backpack.autoidentity import AutoIdentity
+from backpack.autoidentity import IDENTITY_ENV, AutoIdentity, IdentitySource
 
 FIELDS = (
     "application_created_time",
@@ -22,6 +25,13 @@ FIELDS = (
     "device_id",
     "device_name",
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_identity_fallback_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests start without the fallback variables (``backpack run`` may have set them)."""
+    for name in ("BACKPACK_IDENTITY_FILE", *IDENTITY_ENV.values()):
+        monkeypatch.delenv(name, raising=False)
 
 
 def _panorama(region: str = "us-east-1") -> Any:
@@ -54,6 +64,15 @@ def _counter(session: boto3.Session) -> list[str]:
     return calls
 
 
+def _only_hostname(identity: AutoIdentity) -> bool:
+    """The API did not answer and the chain fell through to the host name."""
+    return (
+        identity.source is IdentitySource.HOSTNAME
+        and identity.device_name == socket.gethostname()
+        and all(getattr(identity, field) is None for field in FIELDS if field != "device_name")
+    )
+
+
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
@@ -84,6 +103,7 @@ def test_reads_back_all_fields_and_repr() -> None:
     identity = AutoIdentity(device_region="us-east-1", application_instance_id=instance_id)
 
     assert identity.application_instance_id == instance_id
+    assert identity.source is IdentitySource.PANORAMA_API
     assert identity.application_name == "sample_app"
     assert identity.application_description == "Sample application description"
     assert identity.application_status == "RUNNING" == described["HealthStatus"]
@@ -127,9 +147,12 @@ def test_unknown_instance_leaves_fields_none_and_warns(caplog: pytest.LogCapture
         identity = AutoIdentity(
             device_region="us-east-1", application_instance_id="applicationInstance-nope"
         )
-    assert all(getattr(identity, field) is None for field in FIELDS)
+    assert _only_hostname(identity)
     assert any("applicationInstance-nope not found" in m for m in _warnings(caplog))
     assert "application_name=None" in repr(identity)
+    silent = AutoIdentity("us-east-1", "applicationInstance-nope", fallback=False)
+    assert silent.source is None
+    assert all(getattr(silent, field) is None for field in FIELDS)
 
 
 def test_no_instance_id_warns_without_calling_the_api(
@@ -140,7 +163,7 @@ def test_no_instance_id_warns_without_calling_the_api(
     calls = _counter(session)
     with caplog.at_level(logging.WARNING):
         identity = AutoIdentity(device_region="us-east-1", boto3_session=session)
-    assert all(getattr(identity, field) is None for field in FIELDS)
+    assert _only_hostname(identity)
     assert any("AppGraph_Uid" in m for m in _warnings(caplog))
     assert calls == []
 
@@ -188,7 +211,7 @@ def test_device_region_is_honoured() -> None:
     panorama = _panorama("eu-west-1")
     instance_id = _create_app(panorama, _provision(panorama, "eu_device"))
     assert AutoIdentity("eu-west-1", instance_id).device_name == "eu_device"
-    assert AutoIdentity("us-east-1", instance_id).device_name is None
+    assert AutoIdentity("us-east-1", instance_id, fallback=False).device_name is None
 
 
 def _closed_port() -> int:
@@ -211,7 +234,7 @@ def test_unreachable_endpoint_leaves_fields_none_and_warns(
             application_instance_id="applicationInstance-any",
             boto3_session=session,
         )
-    assert all(getattr(identity, field) is None for field in FIELDS)
+    assert _only_hostname(identity)
     assert any("Could not list" in m for m in _warnings(caplog))
     assert len(calls) == 1  # retries are off by default: one attempt, no backoff
 
@@ -243,9 +266,93 @@ def test_retries_on_request_use_botocore_retry_machinery(
         ({"max_attempts": 0}, ValueError, "max_attempts"),
         ({"max_attempts": "3"}, TypeError, "max_attempts"),
         ({"page_size": 0}, ValueError, "page_size"),
+        ({"device_region": "us-east-1 "}, ValueError, "not a valid AWS region"),
+        ({"device_region": "us east 1"}, ValueError, "not a valid AWS region"),
     ],
 )
 def test_rejects_bad_arguments(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
     arguments: dict[str, Any] = {"device_region": "us-east-1", **kwargs}
     with pytest.raises(error, match=match):
         AutoIdentity(**arguments)
+
+
+def test_invalid_region_raises_before_any_call(caplog: pytest.LogCaptureFixture) -> None:
+    session = boto3.Session()
+    calls = _counter(session)
+    with pytest.raises(ValueError, match=r"'us-east-1 ' is not a valid AWS region"):
+        AutoIdentity("us-east-1 ", "applicationInstance-any", boto3_session=session)
+    assert calls == []
+    assert _warnings(caplog) == []
+
+
+@pytest.mark.timeout(60)
+def test_api_gone_falls_back_to_identity_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_closed_port()}")
+    path = tmp_path / "identity.json"
+    path.write_text(
+        json.dumps(
+            {
+                "application_name": "people_counter",
+                "application_instance_id": "local-1",
+                "device_name": "jetson-7",
+                "application_created_time": "2026-06-01T10:00:00+00:00",
+                "application_tags": {"site": "door"},
+            }
+        )
+    )
+    monkeypatch.setenv("BACKPACK_IDENTITY_FILE", str(path))
+    monkeypatch.setenv("BACKPACK_DEVICE_NAME", "ignored-because-the-file-answers")
+    identity = AutoIdentity("us-east-1", "applicationInstance-any")
+    assert identity.source is IdentitySource.IDENTITY_FILE
+    assert identity.application_name == "people_counter"
+    assert identity.application_instance_id == "local-1"
+    assert identity.device_name == "jetson-7"
+    assert identity.application_tags == {"site": "door"}
+    assert identity.application_created_time == datetime.datetime(
+        2026, 6, 1, 10, tzinfo=datetime.timezone.utc
+    )
+    assert identity.device_id is None
+
+
+def test_no_instance_id_falls_back_to_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AppGraph_Uid", raising=False)
+    monkeypatch.delenv("BACKPACK_IDENTITY_FILE", raising=False)
+    monkeypatch.setenv("BACKPACK_APPLICATION_NAME", "people_counter")
+    monkeypatch.setenv("BACKPACK_DEVICE_NAME", "graviton-2")
+    identity = AutoIdentity("eu-west-1")
+    assert identity.source is IdentitySource.ENVIRONMENT
+    assert identity.application_name == "people_counter"
+    assert identity.device_name == "graviton-2"
+    assert identity.application_instance_id is None
+
+
+def test_api_answer_wins_over_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    panorama = _panorama()
+    instance_id = _create_app(panorama, _provision(panorama, "real_device"), "real_app")
+    monkeypatch.setenv("BACKPACK_DEVICE_NAME", "fallback-device")
+    identity = AutoIdentity("us-east-1", instance_id)
+    assert identity.source is IdentitySource.PANORAMA_API
+    assert identity.device_name == "real_device"
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("not json", "not valid JSON"),
+        ("[1, 2]", "must hold a JSON object"),
+        ('{"device_nmae": "x"}', "unknown keys"),
+        ('{"application_created_time": "yesterday"}', "ISO 8601"),
+    ],
+)
+def test_bad_identity_file_raises(tmp_path: Path, content: str, match: str) -> None:
+    path = tmp_path / "identity.json"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=match):
+        AutoIdentity("us-east-1", identity_file=path)
+
+
+def test_missing_identity_file_raises(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot be read"):
+        AutoIdentity("us-east-1", identity_file=tmp_path / "absent.json")
