@@ -74,6 +74,8 @@ def probe_sts(session: boto3.Session) -> StsProbe:
         headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
     except BotoCoreError as exc:
         error = str(exc)
+    except Exception as exc:  # an unparsable answer (not STS?) is a finding, not a crash
+        error = f"unexpected answer: {type(exc).__name__}: {exc}"
     after = time.time()
     date = headers.get("date")
     parsed = email.utils.parsedate_to_datetime(date).timestamp() if date else None

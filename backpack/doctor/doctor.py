@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import boto3
@@ -16,6 +17,19 @@ from backpack.doctor.kvs import check_kvs_stream, check_put_media
 from backpack.doctor.runtime import check_opencv, check_python
 
 _logger = logging.getLogger(__name__)
+
+
+def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    """Run one check; an exception it did not foresee becomes a failed check, not a crash."""
+    try:
+        return check()
+    except Exception as exc:
+        _logger.exception("check %s raised", name)
+        return Check.failed(
+            name,
+            f"the check itself raised {type(exc).__name__}: {exc}",
+            "report this as a backpack bug, with the output of backpack doctor",
+        )
 
 
 class Doctor:
@@ -52,12 +66,47 @@ class Doctor:
 
     def run(self) -> Report:
         """Run every check and return the report."""
-        checks: list[Check] = [check_python(), check_opencv(), check_elements(), check_kvssink()]
-        checks.append(
-            check_dotenv(self._dotenv_path or DEFAULT_PATH, required=self._dotenv_path is not None)
-        )
+        dotenv_path, required = self._dotenv_path or DEFAULT_PATH, self._dotenv_path is not None
+        checks = [
+            _guarded("python", check_python),
+            _guarded("opencv", check_opencv),
+            _guarded("gst-elements", check_elements),
+            _guarded("kvssink", check_kvssink),
+            _guarded("dotenv", lambda: check_dotenv(dotenv_path, required=required)),
+        ]
+        checks += self._aws_checks()
+        if self._kvs_stream is not None:
+            stream = self._kvs_stream
+            session = self._session()
+            checks += [
+                _guarded("kvs-stream", lambda: check_kvs_stream(session, stream)),
+                _guarded("kvs-putmedia", lambda: check_put_media(session, stream)),
+            ]
+        if self._camera is not None:
+            camera, timeout = self._camera, self._camera_timeout
+            checks.append(_guarded("camera", lambda: check_camera(camera, timeout=timeout)))
+        for check in checks:
+            _logger.debug("%s: %s %s", check.name, check.status.value, check.finding)
+        return Report(tuple(checks))
+
+    def _session(self) -> boto3.Session:
         session = boto3.Session(region_name=self._region)
-        if session.region_name is None:
+        return session if session.region_name else boto3.Session(region_name="us-east-1")
+
+    def _aws_checks(self) -> list[Check]:
+        checks = []
+        try:
+            session = boto3.Session(region_name=self._region)
+            region = session.region_name
+        except Exception as exc:  # e.g. AWS_PROFILE naming no profile
+            return [
+                Check.failed(
+                    "aws-credentials",
+                    f"AWS configuration unusable: {exc}",
+                    "fix AWS_PROFILE / AWS_CONFIG_FILE / ~/.aws/config",
+                )
+            ]
+        if region is None:
             checks.append(
                 Check.failed(
                     "aws-region",
@@ -66,16 +115,8 @@ class Doctor:
                 )
             )
             session = boto3.Session(region_name="us-east-1")
-        checks.append(check_credentials(session))
+        checks.append(_guarded("aws-credentials", lambda: check_credentials(session)))
         probe = probe_sts(session)
-        checks += [check_sts(probe), check_clock_skew(probe)]
-        if self._kvs_stream is not None:
-            checks += [
-                check_kvs_stream(session, self._kvs_stream),
-                check_put_media(session, self._kvs_stream),
-            ]
-        if self._camera is not None:
-            checks.append(check_camera(self._camera, timeout=self._camera_timeout))
-        for check in checks:
-            _logger.debug("%s: %s %s", check.name, check.status.value, check.finding)
-        return Report(tuple(checks))
+        checks.append(_guarded("aws-sts", lambda: check_sts(probe)))
+        checks.append(_guarded("clock-skew", lambda: check_clock_skew(probe)))
+        return checks
