@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 
 from backpack.doctor.check import Check
@@ -73,17 +74,32 @@ def sample_camera(url: str, count: int = 30, timeout: float = 20.0) -> CameraSam
     return result[0]
 
 
+def redact(url: str) -> str:
+    """``url`` with the password (if any) replaced by ``***``.
+
+    Example:
+        >>> redact("rtsp://admin:secret@10.0.0.7:554/stream1")
+        'rtsp://admin:***@10.0.0.7:554/stream1'
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def check_camera(url: str, count: int = 30, timeout: float = 20.0) -> Check:
     """Open an ``rtsp://`` camera, read frames, report resolution and measured fps."""
+    shown = redact(url)
     if not url.startswith(("rtsp://", "rtsps://")):
         return Check.failed(
-            "camera", f"{url!r} is not an RTSP URL", "pass --camera rtsp://HOST:PORT/PATH"
+            "camera", f"{shown!r} is not an RTSP URL", "pass --camera rtsp://HOST:PORT/PATH"
         )
     sample = sample_camera(url, count, timeout)
     if sample.error is not None:
-        return Check.failed("camera", f"{url}: {sample.error}", _FIX)
+        return Check.failed("camera", f"{shown}: {sample.error}", _FIX)
     finding = (
-        f"{url}: {sample.width}x{sample.height}, {sample.fps:.1f} fps measured over "
+        f"{shown}: {sample.width}x{sample.height}, {sample.fps:.1f} fps measured over "
         f"{sample.frames} frames"
     )
     if sample.frames < count:
