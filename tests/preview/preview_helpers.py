@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -69,15 +69,11 @@ def kill_browser(driver: webdriver.Chrome) -> int:
     while stack:
         pid = stack.pop()
         pids.append(pid)
-        try:
+        with suppress(OSError):
             stack += _children(pid)
-        except OSError:
-            pass
     for pid in pids:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     return len(pids)
 
 
