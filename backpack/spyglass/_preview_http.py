@@ -11,6 +11,7 @@ import contextlib
 import hmac
 import json
 import logging
+import select
 import socket
 import threading
 import urllib.parse
@@ -107,6 +108,16 @@ class _Handler(BaseHTTPRequestHandler):
             offered = offered or header[len("Bearer ") :]
         return hmac.compare_digest(offered.encode(), token.encode())
 
+    def _hung_up(self) -> bool:
+        """Whether the viewer closed its end (checked while no frame comes, once a second)."""
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return not self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return True
+
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -142,6 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
             while not self.server.stopping.is_set():
                 newest = hub.wait_jpeg(sequence, _WAIT)
                 if newest is None:
+                    if self._hung_up():
+                        break
                     continue
                 sequence, jpeg = newest
                 head = (
