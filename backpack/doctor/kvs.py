@@ -15,7 +15,7 @@ import boto3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
 from botocore.httpsession import URLLib3Session
 
 from backpack.doctor.check import Check
@@ -88,6 +88,7 @@ def check_put_media(session: boto3.Session, stream: str, timeout: int = 10) -> C
         method="POST",
         url=f"{endpoint}/putMedia",
         data=b"",
+        stream_output=True,  # PutMedia answers with a stream of acks: read only its start
         headers={
             "x-amzn-stream-name": stream,
             "x-amzn-fragment-timecode-type": "ABSOLUTE",
@@ -100,6 +101,15 @@ def check_put_media(session: boto3.Session, stream: str, timeout: int = 10) -> C
     http = URLLib3Session(timeout=timeout)
     try:
         response = http.send(request.prepare())
+        status = response.status_code
+        detail = response.raw.read(300).decode("utf-8", "replace").strip() if status >= 400 else ""
+        response.raw.release_conn()
+    except ReadTimeoutError:
+        return Check.failed(
+            "kvs-putmedia",
+            f"connected to {endpoint} ({source}), but no HTTP answer within {timeout} s",
+            "check proxies or firewalls that intercept HTTPS to the Kinesis Video endpoint",
+        )
     except BotoCoreError as exc:
         return Check.failed(
             "kvs-putmedia",
@@ -108,16 +118,13 @@ def check_put_media(session: boto3.Session, stream: str, timeout: int = 10) -> C
         )
     finally:
         http.close()
-    answer = f"HTTP {response.status_code} from {endpoint}/putMedia ({source})"
-    if response.status_code in (401, 403):
-        detail = response.text[:200].strip()
+    answer = f"HTTP {status} from {endpoint}/putMedia ({source})"
+    if status in (401, 403):
         return Check.failed(
             "kvs-putmedia",
             f"{answer}: signed request rejected: {detail}",
             "check the credentials, kinesisvideo:PutMedia permission and the clock",
         )
-    if response.status_code >= 500 or response.status_code == 404:
-        return Check.failed(
-            "kvs-putmedia", f"{answer}: {response.text[:200].strip()}", "check the stream"
-        )
+    if status >= 500 or status == 404:
+        return Check.failed("kvs-putmedia", f"{answer}: {detail}", "check the stream")
     return Check.ok("kvs-putmedia", f"{answer}: connection and signature accepted")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from http.server import BaseHTTPRequestHandler
 
 import boto3
@@ -84,3 +85,17 @@ def test_put_media_endpoint_down_fails() -> None:
     assert put_media["status"] == "failed", put_media
     assert f"cannot connect to {down}" in put_media["finding"]
     assert "outbound HTTPS" in put_media["fix"]
+
+
+def test_put_media_endpoint_that_never_answers_fails() -> None:
+    _create("doctor-silent")
+    with socket.socket() as silent:  # listens (the kernel accepts), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        run = run_doctor(
+            "--kvs-stream", "doctor-silent", env={"AWS_ENDPOINT_URL_KINESIS_VIDEO_MEDIA": url}
+        )
+    put_media = run.check("kvs-putmedia")
+    assert put_media["status"] == "failed", put_media
+    assert "no HTTP answer within 10 s" in put_media["finding"]
