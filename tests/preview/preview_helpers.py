@@ -78,8 +78,14 @@ def kill_browser(driver: webdriver.Chrome) -> int:
 
 
 def element_index(driver: webdriver.Chrome, element_id: str) -> int | None:
-    """Palette index of what the element shows on screen (its screenshot's center)."""
-    png = driver.find_element("id", element_id).screenshot_as_png
+    """Palette index of what the element shows on screen (its screenshot's center).
+
+    ``None`` while the element has no size yet (an ``<img>`` before its first frame).
+    """
+    element = driver.find_element("id", element_id)
+    if not element.size["width"] or not element.size["height"]:
+        return None
+    png = element.screenshot_as_png
     image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
     return palette_index(image) if image is not None else None
 

@@ -42,8 +42,10 @@ def test_page_shows_the_frames_put_and_live_statistics(
             )
         shots = Path(os.environ.get("BACKPACK_TEST_SHOTS", tmp_path))
         assert driver.save_screenshot(str(shots / "preview-page.png"))
+        # The table is refreshed twice a second: it soon counts this browser as a viewer.
+        assert wait_for(lambda: "viewers 1" in _stats_text(driver), 10, 0.1), _stats_text(driver)
         first = _stats_text(driver)
-        assert "frame" in first and "fps" in first and "viewers 1" in first
+        assert "frame " in first and "fps " in first and "frames served" in first
         assert wait_for(lambda: _stats_text(driver) != first, 10, 0.1), "statistics frozen"
         frame_rows = [
             line for line in _stats_text(driver).splitlines() if line.startswith("frame ")
