@@ -92,3 +92,14 @@ def test_clock_two_minutes_off_warns() -> None:
         skew = run_doctor(env={"AWS_ENDPOINT_URL": url}).check("clock-skew")
     assert skew["status"] == "warning", skew
     assert 115 < _skew(skew["finding"]) < 125
+
+
+def test_missing_region_fails_and_region_option_fixes_it() -> None:
+    no_region = {"AWS_DEFAULT_REGION": None, "AWS_REGION": None}
+    run = run_doctor(env=no_region)
+    region = run.check("aws-region")
+    assert region["status"] == "failed" and "--region" in region["fix"]
+    assert run.returncode == 1
+    run = run_doctor("--region", "eu-west-1", env=no_region)
+    assert "aws-region" not in [check["name"] for check in run.report["checks"]]
+    assert run.status("aws-sts") == "ok"

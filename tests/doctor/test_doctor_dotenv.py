@@ -60,3 +60,11 @@ def test_named_file_missing_fails(tmp_path: Path) -> None:
     check = run.check("dotenv")
     assert check["status"] == "failed" and "not found" in check["finding"], check
     assert run.returncode == 1
+
+
+def test_default_file_is_checked_when_present_and_only_warned_about_when_absent() -> None:
+    check = run_doctor().check("dotenv")
+    if Path("/panorama/.env").is_file():  # the base image
+        assert "/panorama/.env: " in check["finding"] and check["status"] != "failed", check
+    else:  # a development host
+        assert check["status"] == "warning" and "not found" in check["finding"], check
