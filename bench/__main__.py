@@ -14,7 +14,7 @@ from bench.config import REPO, Config
 from bench.report import table, write_json
 from bench.result import Result, Status
 
-GROUPS = ("timepiece", "annotation", "spyglass", "panorama", "image")
+GROUPS = ("timepiece", "annotation", "spyglass", "panorama", "preview", "image")
 
 
 def _runner(group: str) -> Callable[[Config], List[Result]]:
@@ -35,6 +35,10 @@ def _runner(group: str) -> Callable[[Config], List[Result]]:
         from bench import panorama_runtime
 
         return panorama_runtime.run
+    if group == "preview":
+        from bench import preview_cost
+
+        return preview_cost.run
     from bench import image_build
 
     return image_build.run

@@ -17,6 +17,7 @@ from backpack.spyglass.encoder import H264Settings
 from backpack.spyglass.environment import load_environment
 from backpack.spyglass.file import FileSpyGlass
 from backpack.spyglass.frame import Frame, check_frame
+from backpack.spyglass.preview import PreviewSpyGlass
 from backpack.spyglass.rtsp import RTSPSpyGlass
 from backpack.spyglass.rtspserver import RTSPRelayServer
 from backpack.spyglass.state import SpyGlassState
@@ -27,6 +28,7 @@ __all__ = [
     "FileSpyGlass",
     "Frame",
     "H264Settings",
+    "PreviewSpyGlass",
     "RTSPRelayServer",
     "RTSPSpyGlass",
     "SpyGlass",

@@ -6,7 +6,8 @@
 set -eu
 status=$(cat "$KVS_SDK_HOME/STATUS")
 plugin=$GST_PLUGIN_PATH/libgstkvssink.so
-if gst-inspect-1.0 --exists kvssink; then found=true; else found=false; fi
+# (not --exists: it demands a plugin version >= GStreamer's; kvssink reports 1.0)
+if gst-inspect-1.0 kvssink >/dev/null 2>&1; then found=true; else found=false; fi
 if [ -f "$plugin" ]; then file=true; else file=false; fi
 if grep -q "^# kvssink: ABSENT" /panorama/.env; then env_absent=true; else env_absent=false; fi
 printf '{"status": "%s", "found": %s, "plugin_file": %s, "env_says_absent": %s}\n' \

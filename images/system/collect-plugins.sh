@@ -28,6 +28,7 @@ for entry in $entries; do
       done
       continue ;;
     kvssink) continue ;;  # built by the kvssink stage, not a Debian plugin
+    gi:*) continue ;;     # typelibs come with the packages or as file: lines
   esac
   file=$(LD_LIBRARY_PATH=$full$libdir gst-inspect-1.0 "$entry" 2>/dev/null |
     sed -n 's/^  Filename *//p' | head -1)
