@@ -27,13 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"backpack {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
-        try:
-            module = importlib.import_module(f"backpack.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"backpack.cli.{name}":
-                raise
-            continue  # sub-command not written yet
-        module.register(subparsers)
+        importlib.import_module(f"backpack.cli.{name}").register(subparsers)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""docs/panorama.md ("Moving a Panorama app to any edge box"): its bash steps run as written."""
+"""README.md's "Moving a Panorama app to any edge box": its bash steps run as written."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 from runtime_helpers import REPO, backpack_env, box_edge_is_green
 from spyglass_helpers import decode_file
 
-DOC = REPO / "docs" / "panorama.md"
+README = REPO / "README.md"
+SECTION = "## Moving a Panorama app to any edge box\n"
 DEMO = Path("/tmp/panorama-demo")
 
 
@@ -24,7 +25,10 @@ def bash_blocks(text: str) -> list[str]:
 
 @pytest.mark.timeout(300)
 def test_walkthrough_runs_as_written() -> None:
-    blocks = bash_blocks(DOC.read_text())
+    text = README.read_text()
+    assert SECTION in text, "README lost its Panorama walkthrough"
+    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    blocks = bash_blocks(section)
     assert len(blocks) == 2 and "backpack run images/example-app" in blocks[1]
     shutil.rmtree(DEMO, ignore_errors=True)
     env = backpack_env()
