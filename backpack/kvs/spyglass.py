@@ -294,6 +294,11 @@ class KVSSpyGlass(SpyGlass):
             token = os.environ.get("AWS_SESSION_TOKEN") or None
             return KVSCredentials(access_key, secret_key, token)
         if isinstance(handler, KVSFileCredentialsHandler):
+            if not os.path.exists(handler.credentials_path):
+                raise KVSStreamUnavailableError(
+                    f"no credentials for kvssink in {handler.credentials_path} yet: "
+                    f"{handler.status.last_error or 'not written'}"
+                )
             return _read_credentials_file(handler.credentials_path)
         if isinstance(handler, StaticCredentialsHandler):
             return handler._current()
