@@ -14,7 +14,7 @@ from bench.config import REPO, Config
 from bench.report import table, write_json
 from bench.result import Result, Status
 
-GROUPS = ("timepiece", "annotation", "spyglass", "image")
+GROUPS = ("timepiece", "annotation", "spyglass", "kvssink", "image")
 
 
 def _runner(group: str) -> Callable[[Config], List[Result]]:
@@ -31,6 +31,10 @@ def _runner(group: str) -> Callable[[Config], List[Result]]:
         from bench import spyglass_cost
 
         return spyglass_cost.run
+    if group == "kvssink":
+        from bench import kvssink_cost
+
+        return kvssink_cost.run
     from bench import image_build
 
     return image_build.run

@@ -15,47 +15,30 @@ stream cannot be created). Requests signed for a region not in ``regions`` get t
 service gives for a credential scoped to an unknown region.
 
 Everything binds 127.0.0.1, and the server stops by itself after ``lifetime`` seconds.
+Plain module (no pytest): bench/kvssink_cost.py uses it too; the fixtures are in
+tests/kvs_fixtures.py.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import datetime
 import ipaddress
 import json
-import os
 import re
-import shutil
 import socket
 import ssl
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from backpack.kvs import kvssink_available
-
 _SEGMENT, _CLUSTER, _INFO = 0x18538067, 0x1F43B675, 0x1549A966
 _CLUSTER_TIMECODE, _TIMECODE_SCALE, _TAGS = 0xE7, 0x2AD7B1, 0x1254C367
 _EBML = b"\x1a\x45\xdf\xa3"
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
-
-
-def require_kvssink() -> None:
-    """Skip the calling test, naming what is missing, when GStreamer finds no ``kvssink``."""
-    if not kvssink_available():
-        pytest.skip(
-            "GStreamer element 'kvssink' not found on "
-            f"GST_PLUGIN_PATH={os.environ.get('GST_PLUGIN_PATH')!r} (libgstkvssink.so from "
-            "the KVS producer SDK); build/test.sh and the base image set it"
-        )
 
 
 @dataclass(frozen=True)
@@ -499,42 +482,3 @@ def make_tls(directory: Path) -> tuple[Path, Path, Path]:
         key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return ca_path, chain_path, key_path
-
-
-def _process_tls() -> tuple[Path, Path, Path]:
-    """The test CA and server certificate, made once per process.
-
-    kvssink reads ``KVSSINK_CA_CERT_PATH`` once per process (a function-local static in
-    ``KvsSinkDeviceInfoProvider::getCertPath``), at its first start: the variable is set here,
-    at import (collection) time, before any test starts kvssink.
-    """
-    directory = Path(tempfile.mkdtemp(prefix="backpack-kvs-tls-"))
-    atexit.register(shutil.rmtree, directory, True)
-    return make_tls(directory)
-
-
-TLS_CA, _TLS_CHAIN, _TLS_KEY = _process_tls()
-os.environ.setdefault("KVSSINK_CA_CERT_PATH", str(TLS_CA))
-
-
-@pytest.fixture
-def kvs_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[KVSEndpoint]:
-    """A plain-http fake endpoint; kvssink's control plane (``CONTROL_PLANE_URI``) points at it."""
-    require_kvssink()
-    with KVSEndpoint() as endpoint:
-        monkeypatch.setenv("CONTROL_PLANE_URI", endpoint.url)
-        yield endpoint
-
-
-@pytest.fixture
-def kvs_tls_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[KVSEndpoint]:
-    """An https fake endpoint whose CA kvssink trusts through ``KVSSINK_CA_CERT_PATH``."""
-    require_kvssink()
-    if os.environ.get("KVSSINK_CA_CERT_PATH") != str(TLS_CA):
-        pytest.skip(
-            "KVSSINK_CA_CERT_PATH was set before the tests started "
-            f"({os.environ.get('KVSSINK_CA_CERT_PATH')!r}); kvssink reads it once per process"
-        )
-    with KVSEndpoint(tls=(_TLS_CHAIN, _TLS_KEY)) as endpoint:
-        monkeypatch.setenv("CONTROL_PLANE_URI", endpoint.url)
-        yield endpoint

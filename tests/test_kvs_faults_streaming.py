@@ -14,7 +14,8 @@ from pathlib import Path
 
 import av
 import pytest
-from kvs_endpoint import KVSEndpoint, kvs_endpoint  # noqa: F401 (fixture)
+from kvs_endpoint import KVSEndpoint
+from kvs_fixtures import kvs_endpoint  # noqa: F401 (fixture)
 from spyglass_helpers import Feeder, palette_index, wait_for
 
 from backpack.kvs import (

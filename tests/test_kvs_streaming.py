@@ -15,7 +15,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from kvs_endpoint import KVSEndpoint, kvs_endpoint, kvs_tls_endpoint  # noqa: F401 (fixtures)
+from kvs_endpoint import KVSEndpoint
+from kvs_fixtures import kvs_endpoint, kvs_tls_endpoint  # noqa: F401 (fixtures)
 from kvs_helpers import ROLE_ARN
 from spyglass_helpers import PALETTE, Feeder, color_frame, palette_index, put_all, wait_for
 
