@@ -106,6 +106,47 @@ def test_endpoint_gone_then_back(
     assert written - 15 <= len(frames) <= written + 1
 
 
+@pytest.mark.timeout(180)
+def test_credentials_refused_on_reconnect_then_accepted(
+    kvs_endpoint: KVSEndpoint,  # noqa: F811 (fixture)
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    spyglass = KVSSpyGlass("us-east-1", "cam-r", inline(), fps=15, width=WIDTH, height=HEIGHT)
+    spyglass.start_streaming()
+    with Feeder(spyglass, WIDTH, HEIGHT, fps=15, color=0) as feeder:
+        assert wait_for(lambda: len(kvs_endpoint.stream("cam-r").persisted) >= 3, 30)
+        # A real PutMedia connection is authorized once: the refusal meets the reconnection.
+        kvs_endpoint.reject_credentials = True
+        kvs_endpoint.go_away(0.5).join(30)
+        feeder.color = 1
+        assert wait_for(lambda: kvs_errors(caplog), 30)
+        refused = len(kvs_endpoint.access_keys())
+        assert wait_for(lambda: len(kvs_endpoint.access_keys()) >= refused + 3, 30)
+        kvs_endpoint.reject_credentials = False
+        feeder.color = 2
+        persisted = len(kvs_endpoint.stream("cam-r").persisted)
+        assert wait_for(lambda: len(kvs_endpoint.stream("cam-r").persisted) >= persisted + 5, 60)
+        assert wait_for(lambda: any("quiet again" in m for m in caplog.messages), 30)
+    spyglass.stop_streaming()
+    assert feeder.max_put_seconds < PUT_BOUND
+    errors = kvs_errors(caplog)
+    assert len(errors) == 1, errors
+    assert "HTTP Error 403" in errors[0] and "refused the credentials" in errors[0], errors[0]
+    assert_no_secret(caplog, capfd)
+    frames = []
+    for path in kvs_endpoint.stream("cam-r").write_sessions(tmp_path):
+        with av.open(str(path)) as container:
+            frames.extend(
+                palette_index(frame.to_ndarray(format="bgr24"))
+                for frame in container.decode(container.streams.video[0])
+            )
+    assert frames[0] == 0 and frames[-1] == 2 and frames == sorted(frames)
+    print(f"{len(frames)} decoded of {spyglass.written_frames} written")
+
+
 class ExpiredSource:
     """A credentials source whose temporary credentials expired a minute ago."""
 

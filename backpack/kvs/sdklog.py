@@ -32,6 +32,7 @@ _PROBLEMS = ("WARN", "ERROR", "FATAL")
 _ROUTINE = re.compile(r"Failed to un-pause curl|GStreamer buffer is invalid|Logger config")
 # Reasons by how much they tell a user, best first.
 _TELLING = (
+    re.compile(r"HTTP Error [1-9]\d* : Response: \{(.*)"),
     re.compile(r"HTTP Error [1-9]\d* : Response: (.*)"),
     re.compile(r"curl perform failed for url (.*)"),
     re.compile(r"(?i)(credential|expired|token).*"),
@@ -112,14 +113,35 @@ class KVSSinkLog:
         self._finalizer()
 
 
+_HTTP_STATUS = re.compile(r"HTTP Error (\d+) ")
+_MEANINGS = {
+    "0": "no response: the endpoint is unreachable",
+    "400": "the service rejected the request",
+    "403": "the service refused the credentials (invalid, expired, or not allowed)",
+    "404": "the stream does not exist",
+}
+
+
 def reason(messages: list[SDKMessage]) -> str:
-    """The most telling problem among ``messages`` (``""`` when there is none)."""
+    """The most telling problem among ``messages`` (``""`` when there is none).
+
+    Example:
+        >>> reason([SDKMessage("WARN", "curlCompleteSync(): [cam] HTTP Error 403 : Response: x")])
+        'curlCompleteSync(): [cam] HTTP Error 403 : Response: x (HTTP 403: the service refused the credentials (invalid, expired, or not allowed))'
+    """  # noqa: E501
     problems = [message.text for message in messages if message.is_problem]
     for pattern in _TELLING:
         for text in problems:
             if pattern.search(text):
-                return text
-    return problems[0] if problems else ""
+                return _explained(text)
+    return _explained(problems[0]) if problems else ""
+
+
+def _explained(text: str) -> str:
+    match = _HTTP_STATUS.search(text)
+    if match is None or match.group(1) not in _MEANINGS:
+        return text
+    return f"{text} (HTTP {match.group(1)}: {_MEANINGS[match.group(1)]})"
 
 
 class KVSSinkIncidents:
