@@ -103,7 +103,7 @@ def test_endpoint_gone_then_back(
     written = spyglass.written_frames
     runs = [(colour, frames.count(colour)) for colour in sorted(set(frames))]
     print(f"{len(frames)} decoded of {written} written ({spyglass.dropped_frames} dropped); {runs}")
-    assert written - 15 <= len(frames) <= written + 1
+    assert written - 15 <= len(frames) <= written + 5  # resent frames repeat (measured <= 2)
 
 
 @pytest.mark.timeout(180)
@@ -144,7 +144,13 @@ def test_credentials_refused_on_reconnect_then_accepted(
                 for frame in container.decode(container.streams.video[0])
             )
     assert frames[0] == 0 and frames[-1] == 2 and frames == sorted(frames)
-    print(f"{len(frames)} decoded of {spyglass.written_frames} written")
+    # Allowed loss: at most 4 s of frames (60), all from the refused span; kvssink's own
+    # handling of the refusals decides (measured: 0 to 25 frames lost, a resent one repeated).
+    written = spyglass.written_frames
+    runs = [(colour, frames.count(colour)) for colour in sorted(set(frames))]
+    print(f"{len(frames)} decoded of {written} written; colour runs {runs}")
+    assert written - 60 <= len(frames) <= written + 5  # resent frames repeat (measured <= 2)
+    assert frames.count(0) >= 3 * 15 and frames.count(2) >= 5
 
 
 class ExpiredSource:

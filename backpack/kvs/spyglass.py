@@ -110,6 +110,11 @@ class KVSSpyGlass(SpyGlass):
     (:mod:`backpack.kvs.sdklog`). ``stop-stream-timeout`` (how long kvssink waits at end of
     stream for the last fragment's PERSISTED ack) defaults to 80% of ``stop_timeout``.
 
+    Environment read by kvssink (cpp SDK 3.6.0): ``CONTROL_PLANE_URI`` replaces the control
+    plane endpoint (``http://`` accepted); ``KVSSINK_CA_CERT_PATH`` (a directory, or a file
+    ending in ``.pem``) is the CA for https, read once per process at the first kvssink start;
+    ``AWS_DEFAULT_REGION`` overrides ``stream_region``. The control-plane check follows them.
+
     Example:
         >>> spyglass = KVSSpyGlass(
         ...     stream_region="us-east-1",
