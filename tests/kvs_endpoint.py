@@ -312,6 +312,10 @@ class KVSEndpoint:
         if server is not None:
             server.shutdown()
             server.server_close()
+        self.drop_connections()
+
+    def drop_connections(self) -> None:
+        """Close every open connection (e.g. PutMedia's); the server keeps listening."""
         with self.lock:
             connections = list(self._connections)
         for connection in connections:

@@ -120,7 +120,7 @@ def test_credentials_refused_on_reconnect_then_accepted(
         assert wait_for(lambda: len(kvs_endpoint.stream("cam-r").persisted) >= 3, 30)
         # A real PutMedia connection is authorized once: the refusal meets the reconnection.
         kvs_endpoint.reject_credentials = True
-        kvs_endpoint.go_away(0.5).join(30)
+        kvs_endpoint.drop_connections()
         feeder.color = 1
         assert wait_for(lambda: kvs_errors(caplog), 30)
         refused = len(kvs_endpoint.access_keys())

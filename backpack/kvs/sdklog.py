@@ -2,8 +2,9 @@
 
 Without a ``log-config`` property, kvssink logs at DEBUG to standard output (hundreds of lines
 a second while streaming). :class:`KVSSinkLog` writes a log4cplus configuration that sends the
-SDK's INFO and above to a private file, and :meth:`KVSSinkLog.read` returns the messages
-appended since the last call (a message may span several lines: the first line is kept).
+SDK's INFO and above to a private file (rolled over at 1 MiB, one backup kept), and
+:meth:`KVSSinkLog.read` returns the messages appended since the last call (a message may span
+several lines: the first line is kept).
 
 :class:`KVSSinkIncidents` turns those messages into log records: the first warning or error
 of an incident is logged once, as an ERROR naming the most telling reason (an HTTP error with
@@ -40,6 +41,7 @@ _TELLING = (
 )
 
 
+_MAX_LOG_BYTES = 1024 * 1024  # the SDK logs ~100 KB/s while an endpoint is down: roll over
 _SETTLE = 0.9  # s to collect an incident's messages before naming its reason
 
 
@@ -76,9 +78,11 @@ class KVSSinkLog:
         with open(self.config_path, "w", encoding="ascii") as stream:
             stream.write(
                 "log4cplus.rootLogger=INFO, BackpackKvs\n"
-                "log4cplus.appender.BackpackKvs=log4cplus::FileAppender\n"
+                "log4cplus.appender.BackpackKvs=log4cplus::RollingFileAppender\n"
                 f"log4cplus.appender.BackpackKvs.File={self.log_path}\n"
                 "log4cplus.appender.BackpackKvs.Append=true\n"
+                f"log4cplus.appender.BackpackKvs.MaxFileSize={_MAX_LOG_BYTES}\n"
+                "log4cplus.appender.BackpackKvs.MaxBackupIndex=1\n"
                 "log4cplus.appender.BackpackKvs.ImmediateFlush=true\n"
                 "log4cplus.appender.BackpackKvs.layout=log4cplus::PatternLayout\n"
                 "log4cplus.appender.BackpackKvs.layout.ConversionPattern=%-5p %m%n\n"
