@@ -14,7 +14,7 @@ from bench.config import REPO, Config
 from bench.report import table, write_json
 from bench.result import Result, Status
 
-GROUPS = ("timepiece", "annotation", "spyglass", "panorama", "preview", "image")
+GROUPS = ("timepiece", "annotation", "spyglass", "kvssink", "panorama", "preview", "image")
 
 
 def _runner(group: str) -> Callable[[Config], List[Result]]:
@@ -39,6 +39,10 @@ def _runner(group: str) -> Callable[[Config], List[Result]]:
         from bench import preview_cost
 
         return preview_cost.run
+    if group == "kvssink":
+        from bench import kvssink_cost
+
+        return kvssink_cost.run
     from bench import image_build
 
     return image_build.run

@@ -28,4 +28,10 @@ if not gstreamer or "YES" not in gstreamer[0]:
     raise SystemExit(f"bench: cv2 {cv2.__version__} at {cv2.__file__} lacks GStreamer")
 PY
 
+# kvssink built natively from the staged sources, as for the tests (the kvssink row needs it).
+bash build/host-kvssink.sh
+kvs_host=${BACKPACK_CACHE:-/var/cache/backpack}/kvssink-host/opt/kvs-sdk
+if grep -q '^present' "$kvs_host/STATUS"; then
+  export GST_PLUGIN_PATH=$kvs_host/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
+fi
 exec "$venv/bin/python" -m bench "$@"

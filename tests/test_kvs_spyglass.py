@@ -1,23 +1,21 @@
 """KVSSpyGlass: the pipeline it builds encodes for real, it fails clearly without kvssink, and
 it drives its credentials handler.
 
-kvssink (the KVS producer SDK's GStreamer plugin) is not built on every machine: the test that
-streams through it skips, naming what is missing, where the element cannot be found.
+Streaming through the real kvssink to a local fake KVS endpoint is tested in
+tests/test_kvs_streaming.py and tests/test_kvs_faults_streaming.py.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 from datetime import timedelta
 from pathlib import Path
 
-import boto3
 import cv2
 import pytest
-from kvs_helpers import ROLE_ARN, role_profile_session
-from spyglass_helpers import PALETTE, color_frame, decode_file, free_port, palette_index, put_all
+from kvs_helpers import ROLE_ARN
+from spyglass_helpers import PALETTE, color_frame, decode_file, palette_index, put_all
 
 from backpack.kvs import (
     AssumeRoleCredentialsSource,
@@ -67,7 +65,8 @@ def test_pipeline_elements_and_kvssink_properties() -> None:
     assert sink == (
         'kvssink stream-name="panorama video" aws-region=eu-west-1 storage-size=512 '
         "retention-period=2 fragment-duration=2000 frame-timecodes=true "
-        "absolute-fragment-times=false max-latency=30 framerate=30 "
+        "absolute-fragment-times=false max-latency=30 framerate=30 stop-stream-timeout=8 "
+        f"log-config={spyglass._sdk_log.config_path} "  # type: ignore[union-attr]
         f"access-key=AKIAIOSFODNN7EXAMPLE secret-key={SECRET}"
     )
     assert spyglass._redact(pipeline).endswith("secret-key=***")
@@ -167,45 +166,6 @@ def test_readme_usage_fails_clearly_without_kvssink(
     assert spyglass.put(color_frame(0, 64, 48)) is False
 
 
-@pytest.mark.timeout(120)
-def test_streams_through_real_kvssink_when_available(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_env: str
-) -> None:
-    if not kvssink_available():
-        pytest.skip(
-            "kvssink GStreamer element not found on "
-            f"GST_PLUGIN_PATH={os.environ.get('GST_PLUGIN_PATH')!r}; the KVS producer SDK is "
-            "not built in this environment"
-        )
-    boto3.Session().client("kinesisvideo").create_stream(
-        StreamName="backpack-test", DataRetentionInHours=1
-    )
-    monkeypatch.setenv("CONTROL_PLANE_URI", aws_env)  # kvssink's control-plane override
-    # moto's GetDataEndpoint names a real AWS host: send any HTTPS (data plane) to a closed
-    # local port so nothing ever reaches AWS; the control plane (moto, plain HTTP) is direct.
-    for name in ("https_proxy", "HTTPS_PROXY"):
-        monkeypatch.setenv(name, f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
-    session = role_profile_session(tmp_path, monkeypatch)
-    handler = KVSFileCredentialsHandler(
-        tmp_path / "creds", session, refresh_before=timedelta(minutes=5)
-    )
-    spyglass = KVSSpyGlass("us-east-1", "backpack-test", handler, fps=10, width=320, height=240)
-    spyglass.start_streaming()
-    try:
-        assert spyglass.state is SpyGlassState.STREAMING
-        assert (
-            handler.status.access_key_id is not None
-        )  # the file was written before kvssink started
-        for index in range(20):
-            spyglass.put(color_frame(index, 320, 240))
-            time.sleep(0.1)  # about the stream's 10 fps
-        assert spyglass.written_frames > 0
-    finally:
-        spyglass.stop_streaming()
-    assert not os.path.exists(handler.credentials_path)
-
-
 def test_hooks_start_and_stop_the_credentials_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     handler = KVSEnvironmentCredentialsHandler("AKIAHOOKEXAMPLE", "hook-secret-example")
     spyglass = KVSSpyGlass("us-east-1", "cam", handler, fps=25, width=320, height=240)
@@ -222,7 +182,8 @@ def test_file_handler_pipeline_carries_only_the_path(tmp_path: Path) -> None:
     spyglass = KVSSpyGlass("us-east-1", "cam", handler)
     _, sink = split_kvssink_tail(spyglass._get_pipeline(15.0, 640, 480))
     assert sink == (
-        f"kvssink stream-name=cam aws-region=us-east-1 framerate=15 "
+        f"kvssink stream-name=cam aws-region=us-east-1 framerate=15 stop-stream-timeout=8 "
+        f"log-config={spyglass._sdk_log.config_path} "  # type: ignore[union-attr]
         f'credential-path="{tmp_path / "kvs creds"}"'
     )
 

@@ -6,11 +6,17 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Any, Union
 
-from backpack.kvs.credentials import KVSCredentialsHandler
+from backpack.kvs.controlplane import KVSStreamUnavailableError, check_stream
+from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
+from backpack.kvs.credentials_file import EXPIRATION_FORMAT, KVSFileCredentialsHandler
+from backpack.kvs.inline import KVSInlineCredentialsHandler
 from backpack.kvs.properties import PropertyValue, format_properties
 from backpack.kvs.redaction import add_redaction
+from backpack.kvs.sdklog import KVSSinkIncidents, KVSSinkLog
+from backpack.kvs.static import StaticCredentialsHandler
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
 
@@ -20,6 +26,10 @@ KVSSINK = "kvssink"
 
 _CAPS = "video/x-h264,stream-format=avc,alignment=au,profile=baseline"
 _CREDENTIAL_PROPERTIES = ("access-key", "secret-key", "session-token", "credential-path")
+_STOP_SHARE = 0.8  # of stop_timeout given to kvssink to get the last fragment's ack
+
+
+_ENV_KEYS = ("ACCESS_KEY_ID", "SECRET_ACCESS_KEY")
 
 
 class KVSSinkNotFoundError(RuntimeError):
@@ -81,12 +91,29 @@ class KVSSpyGlass(SpyGlass):
         absolute_fragment_times: ``absolute-fragment-times``.
         kvssink_properties: further ``kvssink`` properties, e.g. ``{"max-latency": 30}``;
             ``framerate`` defaults to the stream's rounded frame rate.
+        check_stream: before each start of kvssink, check with boto3 (bounded) that the
+            stream exists, creating it if missing, and that the service accepts the
+            credentials (see :mod:`backpack.kvs.controlplane`); a refusal is logged with the
+            service's reason and the start is retried with backoff. kvssink itself retries
+            such refusals for minutes and then crashed the process in our measurements.
         sink: for debugging, a GStreamer description that replaces the ``kvssink`` element,
             e.g. ``"matroskamux ! filesink location=/tmp/kvs.mkv"`` to record exactly the
             H.264 stream KVS would get. The credentials handler still starts and stops; no
             ``kvssink`` check is made.
         **kwargs: passed to :class:`~backpack.spyglass.SpyGlass` (``warmup_frames``,
             ``backoff``, ...).
+
+    The SDK's own log: unless ``log-config`` is given in ``kvssink_properties``, kvssink gets
+    a log4cplus configuration writing INFO and above to a private file (no DEBUG flood on
+    standard output); its warnings and errors are logged here once per incident with the
+    most telling reason, the recovery too, everything else at DEBUG
+    (:mod:`backpack.kvs.sdklog`). ``stop-stream-timeout`` (how long kvssink waits at end of
+    stream for the last fragment's PERSISTED ack) defaults to 80% of ``stop_timeout``.
+
+    Environment read by kvssink (cpp SDK 3.6.0): ``CONTROL_PLANE_URI`` replaces the control
+    plane endpoint (``http://`` accepted); ``KVSSINK_CA_CERT_PATH`` (a directory, or a file
+    ending in ``.pem``) is the CA for https, read once per process at the first kvssink start;
+    ``AWS_DEFAULT_REGION`` overrides ``stream_region``. The control-plane check follows them.
 
     Example:
         >>> spyglass = KVSSpyGlass(
@@ -116,6 +143,7 @@ class KVSSpyGlass(SpyGlass):
         frame_timecodes: bool | None = None,
         absolute_fragment_times: bool | None = None,
         kvssink_properties: Mapping[str, PropertyValue] | None = None,
+        check_stream: bool = True,
         sink: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -161,6 +189,10 @@ class KVSSpyGlass(SpyGlass):
             properties[name] = value
         self._static_properties = format_properties(properties)  # validates names and values
         self._framerate_given = "framerate" in properties
+        self._stop_timeout_given = "stop-stream-timeout" in properties
+        self._sdk_log = None if "log-config" in properties or sink is not None else KVSSinkLog()
+        self._check_stream = bool(check_stream) and sink is None
+        self._retention = retention_period
         self._debug_sink = sink
         self._stream_region = stream_region
         self._stream_name = stream_name
@@ -169,6 +201,7 @@ class KVSSpyGlass(SpyGlass):
         self._dotenv_path = os.fspath(dotenv_path) if dotenv_path is not None else None
         super().__init__(fps, width, height, dotenv_path=dotenv_path, **kwargs)
         add_redaction(self._logger)
+        self._incidents = KVSSinkIncidents(self._logger, self._redact)
 
     @property
     def stream_name(self) -> str:
@@ -217,13 +250,19 @@ class KVSSpyGlass(SpyGlass):
         return pipeline
 
     def _kvssink(self, fps: float) -> str:
-        framerate = "" if self._framerate_given else f"framerate={max(1, round(fps))}"
+        defaults: dict[str, PropertyValue] = {}
+        if not self._framerate_given:
+            defaults["framerate"] = max(1, round(fps))
+        if not self._stop_timeout_given:
+            defaults["stop-stream-timeout"] = max(1, int(self._stop_timeout * _STOP_SHARE))
+        if self._sdk_log is not None:
+            defaults["log-config"] = self._sdk_log.config_path
         sink = " ".join(
             part
             for part in (
                 KVSSINK,
                 self._static_properties,
-                framerate,
+                format_properties(defaults),
                 self._credentials_handler.kvssink_str(),
             )
             if part
@@ -232,9 +271,58 @@ class KVSSpyGlass(SpyGlass):
 
     def _on_start(self) -> None:
         self._credentials_handler.start()
+        if self._check_stream:
+            credentials = self._kvssink_credentials()
+            if credentials is not None:
+                check_stream(self._stream_name, self._stream_region, credentials, self._retention)
 
     def _on_stop(self) -> None:
+        self._forward_sdk_log()
+        self._incidents.finish()
         self._credentials_handler.stop()
+
+    def _check_sink(self) -> str | None:
+        self._forward_sdk_log()
+        return None  # the SDK reconnects by itself: its problems do not stop the pipeline
+
+    def _forward_sdk_log(self) -> None:
+        if self._sdk_log is not None:
+            self._incidents.handle(self._sdk_log.read())
+
+    def _kvssink_credentials(self) -> KVSCredentials | None:
+        """The credentials kvssink will use: properties, else environment, else the file."""
+        handler = self._credentials_handler
+        if isinstance(handler, KVSInlineCredentialsHandler):
+            return handler._current()
+        access_key, secret_key = (os.environ.get(f"AWS_{n}") for n in _ENV_KEYS)
+        if access_key and secret_key:
+            token = os.environ.get("AWS_SESSION_TOKEN") or None
+            return KVSCredentials(access_key, secret_key, token)
+        if isinstance(handler, KVSFileCredentialsHandler):
+            if not os.path.exists(handler.credentials_path):
+                raise KVSStreamUnavailableError(
+                    f"no credentials for kvssink in {handler.credentials_path} yet: "
+                    f"{handler.status.last_error or 'not written'}"
+                )
+            return _read_credentials_file(handler.credentials_path)
+        if isinstance(handler, StaticCredentialsHandler):
+            return handler._current()
+        return None
 
     def _redact(self, pipeline: str) -> str:
         return self._credentials_handler.redact(pipeline)
+
+
+def _read_credentials_file(path: str) -> KVSCredentials:
+    """Parse kvssink's credentials file (see :mod:`backpack.kvs.credentials_file`)."""
+    try:
+        with open(path, encoding="ascii") as stream:
+            tokens = stream.read().split()
+    except OSError as exc:
+        raise KVSStreamUnavailableError(f"credentials file unreadable: {exc}") from None
+    if len(tokens) == 3 and tokens[0] == "CREDENTIALS":
+        return KVSCredentials(tokens[1], tokens[2])
+    if len(tokens) == 5 and tokens[0] == "CREDENTIALS":
+        expiration = datetime.strptime(tokens[2], EXPIRATION_FORMAT).replace(tzinfo=timezone.utc)
+        return KVSCredentials(tokens[1], tokens[3], tokens[4], expiration)
+    raise KVSStreamUnavailableError(f"credentials file {path} is not in kvssink's format")
