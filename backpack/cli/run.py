@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from typing import Any
 
-from backpack.panorama.camera import CameraSource
-from backpack.panorama.errors import ProjectError, UnsupportedFeatureError
-from backpack.panorama.outputs import OutputSpec
-from backpack.panorama.project import load_project
-from backpack.panorama.runtime import Runtime, RuntimeConfig
-
+# backpack.panorama (cv2, GStreamer) is imported only when `run` runs: registering the
+# sub-command must not need them (`backpack doctor` diagnoses a broken cv2).
 _logger = logging.getLogger(__name__)
 
 
@@ -26,8 +23,11 @@ def _pair(option: str) -> Any:
     return parse
 
 
-def _typed(parse: Any) -> Any:
+def _typed(module: str, name: str) -> Any:
+    """An argparse type calling ``backpack.panorama.<module>.<name>.parse``, imported late."""
+
     def convert(text: str) -> Any:
+        parse = getattr(importlib.import_module(f"backpack.panorama.{module}"), name).parse
         try:
             return parse(text)
         except ValueError as exc:
@@ -51,14 +51,14 @@ def register(subparsers: Any) -> None:
         "--camera",
         action="append",
         default=[],
-        type=_typed(CameraSource.parse),
+        type=_typed("camera", "CameraSource"),
         help="rtsp:// URL, video file or /dev/videoN (repeat for more cameras: camera_0, ...)",
     )
     parser.add_argument(
         "--output",
         action="append",
         default=[],
-        type=_typed(OutputSpec.parse),
+        type=_typed("outputs", "OutputSpec"),
         help="[STREAM_ID=]file:PATH | rtsp[:PORT[/PATH]] | kvs:STREAM | preview[:PORT]",
     )
     parser.add_argument(
@@ -85,6 +85,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the project, check the wiring and run; 2 for a configuration error."""
+    from backpack.panorama.errors import ProjectError, UnsupportedFeatureError
+    from backpack.panorama.project import load_project
+    from backpack.panorama.runtime import Runtime, RuntimeConfig
+
     if not logging.getLogger().handlers:
         logging.basicConfig(
             stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s: %(message)s"

@@ -96,5 +96,7 @@ class OutputSpec:
                 "output preview needs backpack.spyglass.preview, which this backpack lacks"
             ) from exc
         kwargs = {"port": int(self.target)} if self.target else {}
-        preview: SpyGlass = module.PreviewSpyGlass(**kwargs, **common)
+        # PreviewSpyGlass has SpyGlass's public surface (start/put/stop) without GStreamer;
+        # it serves frames at the rate they come, so it takes no fps.
+        preview: SpyGlass = module.PreviewSpyGlass(**kwargs, width=width, height=height)
         return preview

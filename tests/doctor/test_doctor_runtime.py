@@ -89,7 +89,7 @@ def test_elements_missing_from_an_empty_plugin_path_fail_by_name(tmp_path: Path)
     )
     check = run.check("gst-elements")
     assert check["status"] == "failed", check
-    for name in ("x264enc", "appsrc", "avdec_h264", "rtspsrc", "mp4mux"):
+    for name in ("x264enc", "appsrc", "openh264dec", "rtspsrc", "mp4mux"):
         assert f"{name} (" in check["finding"]
     assert "GST_PLUGIN_PATH" in check["fix"]
     assert run.returncode == 1

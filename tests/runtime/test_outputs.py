@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import urllib.request
 
 import pytest
 
@@ -40,11 +40,14 @@ def test_kvs_without_region_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
         OutputSpec.parse("kvs:door").create(15, 640, 480)
 
 
-def test_preview_is_imported_lazily() -> None:
-    spec = OutputSpec.parse("preview:8099")
-    if importlib.util.find_spec("backpack.spyglass.preview") is None:
-        with pytest.raises(RuntimeError, match=r"needs backpack\.spyglass\.preview"):
-            spec.create(15, 320, 240)
-    else:
-        glass = spec.create(15, 320, 240)
-        assert type(glass).__name__ == "PreviewSpyGlass"
+def test_preview_output_serves_its_page() -> None:
+    from backpack.spyglass.preview import PreviewSpyGlass
+
+    glass = OutputSpec.parse("preview:8099").create(15, 320, 240)
+    assert isinstance(glass, PreviewSpyGlass)
+    glass.start_streaming()
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:8099/", timeout=10) as page:
+            assert page.status == 200 and b"<img" in page.read()
+    finally:
+        glass.stop_streaming()
