@@ -1,7 +1,7 @@
 """Component test (runs inside the image): OpenCV with the GStreamer backend.
 
 Writes a clip through cv2.VideoWriter into the GStreamer pipeline
-``appsrc ! videoconvert ! x264enc ! mp4mux ! filesink``, then decodes it back
+``appsrc ! videoconvert ! video/x-raw,format=I420 ! x264enc ! mp4mux ! filesink``, then decodes it back
 with cv2.VideoCapture (GStreamer backend) and checks frame count, size and the
 colour of every frame; gst-launch (qtdemux) confirms H.264 at the right size.
 Prints one JSON object; exit status 0 when all checks pass.
@@ -29,7 +29,9 @@ def main() -> int:
     info = cv2.getBuildInformation()
     gstreamer = bool(re.search(r"GStreamer:\s+YES", info))
     pipeline = (
-        "appsrc ! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=1 "
+        # I420: 4:2:0 as every player (and openh264dec) decodes; BGR would give High 4:4:4.
+        "appsrc ! videoconvert ! video/x-raw,format=I420 "
+        "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=1 "
         f"! mp4mux ! filesink location={path}"
     )
     writer = cv2.VideoWriter(pipeline, cv2.CAP_GSTREAMER, 0, FPS, (WIDTH, HEIGHT))
