@@ -18,16 +18,20 @@ Design notes (OpenCV 4.x ``modules/videoio/src/cap_gstreamer.cpp``, GStreamer wr
 from __future__ import annotations
 
 import abc
+import atexit
+import collections
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, Union
+import weakref
+from collections.abc import Callable, MutableMapping
+from typing import TYPE_CHECKING, Any, Union
 
 import cv2
 import numpy as np
 
+from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.environment import load_environment
 from backpack.spyglass.frame import Frame, check_frame
@@ -41,6 +45,25 @@ PathLike = Union[str, "os.PathLike[str]"]
 _IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
 _ERROR_RELEASE_GRACE = 1.0  # s release() may wait for EOS after a failure before rescue
 _HEALTHY = 5.0  # s a pipeline must work (and the backoff maximum) before backoff starts over
+_EXIT_STOP_TIMEOUTS = 3  # at exit, open SpyGlasses get this many stop_timeouts to finish
+
+_logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    _Adapter = logging.LoggerAdapter[logging.Logger]
+else:
+    _Adapter = logging.LoggerAdapter
+
+
+class _InstanceLog(_Adapter):
+    """The module logger, with the instance (its class name) at the start of each message."""
+
+    def __init__(self, logger: logging.Logger, name: str) -> None:
+        super().__init__(logger, None)
+        self._name = name
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+        return f"{self._name}: {msg}", kwargs
 
 
 def _check_fps(fps: float | None) -> float | None:
@@ -73,6 +96,7 @@ class _Session:
         self.stall_reported = False
         self.tap: PipelineTap | None = None
         self.thread: threading.Thread | None = None
+        self.backlog: collections.deque[Frame] = collections.deque()  # written first
 
 
 class SpyGlass(abc.ABC):
@@ -90,7 +114,21 @@ class SpyGlass(abc.ABC):
     ``backoff`` until it works again.
 
     When fps, width or height are not given (neither here nor to :meth:`start_streaming`),
-    the first ``warmup_frames`` frames are used to measure them and are not streamed.
+    the first ``warmup_frames`` frames are used to measure them and are not streamed. A
+    measured rate outside :data:`~backpack.spyglass.warmup.MEASURABLE_FPS` (frames fed in a
+    burst, from a list or a file) is replaced by
+    :data:`~backpack.spyglass.warmup.FALLBACK_FPS`, with a warning. When streaming stops
+    before the warmup ends, the frames put so far are written (at the rate measured so far)
+    rather than lost; copies of them are kept meanwhile (up to
+    :data:`~backpack.spyglass.backlog.BACKLOG_BYTES`).
+
+    Frames the user put are written before the pipeline ends: :meth:`stop_streaming` writes
+    the frame still waiting in the mailbox, and at interpreter exit every SpyGlass still
+    streaming is stopped (files finalized), within ``3 x stop_timeout`` s. (Not when the
+    process is killed by a signal without a Python handler, e.g. SIGKILL or SIGTERM.)
+
+    Logs go to the ``backpack.spyglass.base`` logger (configure ``logging.getLogger("backpack")``),
+    each message starting with the class name, e.g. ``"FileSpyGlass: Streaming ..."``.
 
     Args:
         fps: output frame rate (may be fractional, e.g. 29.97); measured when ``None``.
@@ -129,7 +167,8 @@ class SpyGlass(abc.ABC):
         stop_timeout: float = 10.0,
         open_timeout: float = 10.0,
     ) -> None:
-        self._logger = logging.getLogger(type(self).__name__)
+        self._logger = _logger
+        self._log = _InstanceLog(_logger, type(self).__name__)
         self._fps = _check_fps(fps)
         self._width = _check_dimension("width", width)
         self._height = _check_dimension("height", height)
@@ -151,6 +190,7 @@ class SpyGlass(abc.ABC):
         self._state = SpyGlassState.STOPPED
         self._session: _Session | None = None
         self._requested: tuple[float | None, int | None, int | None] = (None, None, None)
+        self._backlog = FrameBacklog()
         self._dropped_before = 0
         self._written_before = 0
         if dotenv_path is not None:
@@ -200,10 +240,12 @@ class SpyGlass(abc.ABC):
             _check_dimension("height", height) if height is not None else self._height,
         )
         if self._state is not SpyGlassState.STOPPED:
-            self._logger.warning("start_streaming() while %s: restarting", self._state.name)
+            self._log.warning("start_streaming() while %s: restarting", self._state.name)
             self.stop_streaming()
         self._requested = requested
         self._warmup.reset()
+        self._backlog.clear()
+        _open_spyglasses.add(self)
         req_fps, req_width, req_height = requested
         if req_fps is not None and req_width is not None and req_height is not None:
             self._state = SpyGlassState.START_WARMUP  # until the streaming thread opens it
@@ -211,7 +253,7 @@ class SpyGlass(abc.ABC):
             session.first_attempt.wait(self._open_timeout)
         else:
             self._state = SpyGlassState.START_WARMUP
-            self._logger.info(
+            self._log.info(
                 "Warming up: measuring %s from %d frames",
                 ", ".join(
                     name for name, value in zip(("fps", "size"), (req_fps, req_width)) if not value
@@ -251,14 +293,22 @@ class SpyGlass(abc.ABC):
         return False
 
     def stop_streaming(self) -> None:
-        """Stop streaming: the pipeline gets EOS (files are finalized) and is closed.
+        """Stop streaming: the last frame put is written, the pipeline gets EOS and is closed.
 
-        Waits up to ``stop_timeout`` for the pipeline to finish, then stops it forcibly.
+        Stopped during the warmup, the frames put so far are written first, at the requested
+        rate, the rate measured so far, or :data:`~backpack.spyglass.warmup.FALLBACK_FPS`.
+        Waits up to ``stop_timeout`` for the pipeline to finish (longer while the warmup's
+        frames are being written, as long as each ``stop_timeout`` sees one written), then
+        stops it forcibly.
         """
         with self._lock:
             session, self._session = self._session, None
             self._state = SpyGlassState.STOPPED
+        _open_spyglasses.discard(self)
+        if session is None and len(self._backlog):
+            session = self._launch_backlog()
         self._warmup.reset()
+        self._backlog.clear()
         if session is None:
             return
         session.stopping.set()
@@ -270,16 +320,20 @@ class SpyGlass(abc.ABC):
         self._written_before += session.written
 
     def _join(self, session: _Session, thread: threading.Thread) -> None:
+        left = len(session.backlog)
         thread.join(self._stop_timeout)
+        while thread.is_alive() and len(session.backlog) < left:  # the warmup's frames flow
+            left = len(session.backlog)
+            thread.join(self._stop_timeout)
         if thread.is_alive():
-            self._logger.error(
+            self._log.error(
                 "Pipeline did not finish within %.1f s after EOS: stopping it forcibly",
                 self._stop_timeout,
             )
             self._force_stop(session)
             thread.join(self._stop_timeout)
             if thread.is_alive():
-                self._logger.error("Streaming thread is stuck in the sink; abandoning it")
+                self._log.error("Streaming thread is stuck in the sink; abandoning it")
 
     # -- subclass contract --------------------------------------------------------------------
 
@@ -326,9 +380,11 @@ class SpyGlass(abc.ABC):
         height, width = frame.shape[:2]
         req_fps, req_width, req_height = self._requested
         if req_fps is None:
+            self._backlog.add(frame)
             measured = self._warmup.measure(width, height)
             if measured is None:
                 return
+            self._backlog.clear()
             fps = measured.fps
         else:
             fps = req_fps
@@ -337,7 +393,7 @@ class SpyGlass(abc.ABC):
             width=req_width if req_width is not None else width,
             height=req_height if req_height is not None else height,
         )
-        self._logger.info(
+        self._log.info(
             "Warmup done: %.3f fps, %dx%d",
             stream_format.fps,
             stream_format.width,
@@ -346,7 +402,26 @@ class SpyGlass(abc.ABC):
         session = self._launch(stream_format)
         session.mailbox.put(frame)
 
-    def _launch(self, stream_format: StreamFormat) -> _Session:
+    def _launch_backlog(self) -> _Session:
+        """Start a session (not the current one) writing the warmup's frames, then ending."""
+        frames = self._backlog.take()
+        req_fps, req_width, req_height = self._requested
+        height, width = frames[-1].shape[:2]
+        stream_format = StreamFormat(
+            fps=req_fps if req_fps is not None else self._warmup.rate_so_far(),
+            width=req_width if req_width is not None else width,
+            height=req_height if req_height is not None else height,
+        )
+        self._log.info(
+            "Stopped during the warmup: writing its %d frames at %.3f fps, %dx%d",
+            len(frames),
+            stream_format.fps,
+            stream_format.width,
+            stream_format.height,
+        )
+        return self._launch(stream_format, frames)
+
+    def _launch(self, stream_format: StreamFormat, backlog: list[Frame] | None = None) -> _Session:
         session = _Session(stream_format)
         thread = threading.Thread(
             target=self._stream,
@@ -355,8 +430,11 @@ class SpyGlass(abc.ABC):
             daemon=True,
         )
         session.thread = thread
-        with self._lock:
-            self._session = session
+        if backlog:
+            session.backlog.extend(backlog)  # a last session, written while stopping
+        else:
+            with self._lock:
+                self._session = session
         thread.start()
         return session
 
@@ -370,9 +448,9 @@ class SpyGlass(abc.ABC):
         text = self._redact(text)
         if session.error is None:
             session.error = text
-            self._logger.error("GStreamer pipeline error: %s", text)
+            self._log.error("GStreamer pipeline error: %s", text)
         else:
-            self._logger.debug("GStreamer pipeline error (follow-up): %s", text)
+            self._log.debug("GStreamer pipeline error (follow-up): %s", text)
 
     def _check_stall(self, session: _Session, started: float) -> None:
         blocked = time.monotonic() - started
@@ -397,7 +475,7 @@ class SpyGlass(abc.ABC):
         try:
             self._on_start()
         except Exception:
-            self._logger.exception("_on_start() failed")
+            self._log.exception("_on_start() failed")
             self._set_state(session, SpyGlassState.ERROR)
             self._call_on_stop()
             return None
@@ -416,12 +494,12 @@ class SpyGlass(abc.ABC):
                 )
             opened = writer.isOpened()
         except Exception:
-            self._logger.exception("Could not open pipeline: %s", self._redact(pipeline))
+            self._log.exception("Could not open pipeline: %s", self._redact(pipeline))
             self._close(session, None, _ERROR_RELEASE_GRACE)
             self._set_state(session, SpyGlassState.ERROR)
             return None
         if opened and session.error is None:
-            self._logger.info(
+            self._log.info(
                 "Streaming %.3f fps %dx%d to pipeline: %s",
                 fmt.fps,
                 fmt.width,
@@ -430,7 +508,7 @@ class SpyGlass(abc.ABC):
             )
             self._set_state(session, SpyGlassState.STREAMING)
             return writer
-        self._logger.error("Could not open pipeline: %s", self._redact(pipeline))
+        self._log.error("Could not open pipeline: %s", self._redact(pipeline))
         self._close(session, writer, _ERROR_RELEASE_GRACE)
         self._set_state(session, SpyGlassState.ERROR)
         return None
@@ -450,7 +528,7 @@ class SpyGlass(abc.ABC):
             try:
                 writer.release()
             except Exception:
-                self._logger.exception("Error while closing the pipeline")
+                self._log.exception("Error while closing the pipeline")
             finally:
                 released.set()
         session.tap = None
@@ -461,7 +539,7 @@ class SpyGlass(abc.ABC):
     def _rescue_release(self, tap: PipelineTap, released: threading.Event, grace: float) -> None:
         if released.wait(grace):
             return
-        self._logger.warning("EOS did not get through within %.1f s: ending the pipeline", grace)
+        self._log.warning("EOS did not get through within %.1f s: ending the pipeline", grace)
         while True:
             tap.post_eos()
             if released.wait(0.1):
@@ -471,7 +549,7 @@ class SpyGlass(abc.ABC):
         try:
             self._on_stop()
         except Exception:
-            self._logger.exception("_on_stop() failed")
+            self._log.exception("_on_stop() failed")
 
     def _stream(self, session: _Session) -> None:
         """Streaming thread: open, write the newest frames, re-open with backoff on failure."""
@@ -481,8 +559,11 @@ class SpyGlass(abc.ABC):
         stopping = session.stopping
         mailbox = session.mailbox
         try:
-            while not stopping.is_set():
+            while True:
                 if writer is None:
+                    # Once stopping, a backlog gets one attempt; anything else is over.
+                    if stopping.is_set() and (attempt > 0 or not session.backlog):
+                        break
                     writer = self._open(session)
                     session.first_attempt.set()
                     if writer is None:
@@ -490,7 +571,11 @@ class SpyGlass(abc.ABC):
                         attempt += 1
                         continue
                     healthy_since = time.monotonic()
+                if session.backlog:
+                    mailbox.put(session.backlog.popleft())
                 frame = mailbox.take(_IDLE_WAIT)
+                if frame is None and stopping.is_set():
+                    break  # everything put was taken (stop closed the mailbox)
                 if frame is not None and session.error is None:
                     session.write_started = time.monotonic()
                     try:
@@ -519,13 +604,46 @@ class SpyGlass(abc.ABC):
                 self._close(session, writer, self._stop_timeout)
 
     def _wait_before_retry(self, session: _Session, attempt: int) -> None:
+        if session.stopping.is_set():
+            return
         delay = self._backoff.delay(attempt)
-        self._logger.info("Re-opening the pipeline in %.2f s", delay)
+        self._log.info("Re-opening the pipeline in %.2f s", delay)
         session.stopping.wait(delay)
 
     def _check_sink_safely(self) -> str | None:
         try:
             return self._check_sink()
         except Exception as exc:
-            self._logger.exception("_check_sink() failed")
+            self._log.exception("_check_sink() failed")
             return f"sink check failed: {exc}"
+
+
+_open_spyglasses: weakref.WeakSet[SpyGlass] = weakref.WeakSet()
+"""SpyGlasses between start_streaming() and stop_streaming(), stopped at interpreter exit."""
+
+
+def _stop_open_spyglasses() -> None:
+    """At exit: stop every SpyGlass still open, concurrently, within a bounded time."""
+    spyglasses = list(_open_spyglasses)
+    if not spyglasses:
+        return
+    limit = _EXIT_STOP_TIMEOUTS * max(spyglass._stop_timeout for spyglass in spyglasses)
+    _logger.info("Interpreter exit: stopping %d open SpyGlass(es)", len(spyglasses))
+    stoppers = [
+        threading.Thread(target=spyglass.stop_streaming, name="spyglass-exit", daemon=True)
+        for spyglass in spyglasses
+    ]
+    for stopper in stoppers:
+        stopper.start()
+    deadline = time.monotonic() + limit
+    for spyglass, stopper in zip(spyglasses, stoppers):
+        stopper.join(max(0.0, deadline - time.monotonic()))
+        if stopper.is_alive():
+            _logger.error(
+                "%s: not stopped within %.1f s at exit: its output may be incomplete",
+                type(spyglass).__name__,
+                limit,
+            )
+
+
+atexit.register(_stop_open_spyglasses)

@@ -36,7 +36,7 @@ _names = itertools.count()
 _Gst: Any = None
 _GLib: Any = None
 
-_logger = logging.getLogger("PipelineTap")
+_logger = logging.getLogger(__name__)
 
 
 def _register() -> bool:
