@@ -115,7 +115,7 @@ def test_exit_without_stop_finalizes_open_files(tmp_path: Path) -> None:
     streaming, warming = tmp_path / "streaming.mp4", tmp_path / "warming.mp4"
     script = _EXIT_SCRIPT.format(tests=str(TESTS), streaming=str(streaming), warming=str(warming))
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=80
+        [sys.executable, "-c", script], cwd=TESTS.parent, capture_output=True, text=True, timeout=80
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "leaving without stop_streaming()"
@@ -150,7 +150,7 @@ print("leaving with a stuck sink")
 def test_exit_with_a_stuck_sink_still_exits() -> None:
     script = _STUCK_EXIT_SCRIPT.format(tests=str(TESTS))
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=50
+        [sys.executable, "-c", script], cwd=TESTS.parent, capture_output=True, text=True, timeout=50
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "leaving with a stuck sink"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 
 import cv2
@@ -15,11 +16,13 @@ class FrameMailbox:
 
     Three preallocated ``height x width x 3`` uint8 buffers rotate (triple buffering): ``put``
     copies the caller's frame (resizing it when its size differs) into the producer's buffer
-    *outside* the lock, then swaps it with the pending one; ``take`` swaps the pending buffer
-    with the consumer's. The lock is only held for those swaps, so a producer calling ``put``
-    flat out never keeps the consumer waiting for a copy, and nothing is allocated per frame.
-    The caller's array is never modified nor retained. A frame not taken before the next
-    ``put`` is replaced and counted in :attr:`dropped`.
+    *outside* the lock (the copy runs without the GIL), then swaps it with the pending one;
+    ``take`` swaps the pending buffer with the consumer's. The lock guards only those swaps
+    and the consumer is woken through a C-level queue (one token per empty-to-full change),
+    so a producer calling ``put`` flat out never keeps the consumer waiting for a lock or for
+    the GIL. Nothing is allocated per frame; the caller's array is never modified nor
+    retained. A frame not taken before the next ``put`` is replaced and counted in
+    :attr:`dropped`.
 
     One thread puts, one thread takes.
 
@@ -35,9 +38,10 @@ class FrameMailbox:
         self._filling: Frame = np.zeros((height, width, 3), np.uint8)  # producer's
         self._pending: Frame = np.zeros((height, width, 3), np.uint8)  # under the lock
         self._taken: Frame = np.zeros((height, width, 3), np.uint8)  # consumer's
-        self._full = False
+        self._full = False  # _pending holds a frame not taken yet
         self._closed = False
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._wakeups: queue.SimpleQueue[bool] = queue.SimpleQueue()
         self.dropped = 0
 
     def put(self, frame: Frame) -> None:
@@ -47,12 +51,13 @@ class FrameMailbox:
             np.copyto(filling, frame)
         else:
             cv2.resize(frame, self._size, dst=filling, interpolation=cv2.INTER_AREA)
-        with self._cond:
+        with self._lock:
             self._filling, self._pending = self._pending, filling
-            if self._full:
-                self.dropped += 1
-            self._full = True
-            self._cond.notify()
+            replaced, self._full = self._full, True
+        if replaced:
+            self.dropped += 1
+        else:
+            self._wakeups.put(True)
 
     def take(self, timeout: float | None) -> Frame | None:
         """Wait up to ``timeout`` s for a frame; return it, or ``None`` when there is none.
@@ -60,17 +65,19 @@ class FrameMailbox:
         After :meth:`close` it returns the frame still pending without waiting, then
         ``None``. The returned buffer stays valid until the next ``take``.
         """
-        with self._cond:
-            if not self._full and not self._closed:
-                self._cond.wait(timeout)
+        if not self._closed:
+            try:
+                self._wakeups.get(timeout=timeout)
+            except queue.Empty:
+                return None
+        with self._lock:
             if not self._full:
                 return None
             self._pending, self._taken = self._taken, self._pending
             self._full = False
-            return self._taken
+        return self._taken
 
     def close(self) -> None:
         """Wake a waiting ``take``; later ones return the pending frame, then ``None``."""
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
+        self._closed = True
+        self._wakeups.put(False)
