@@ -1,61 +1,45 @@
 """SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV.
 
-Design notes (OpenCV 4.x ``modules/videoio/src/cap_gstreamer.cpp``, GStreamer writer):
+This module holds the public API, the warmup and the life-cycle state; the streaming engine
+(thread, open/close/rescue, retry, stall detection) is :mod:`backpack.spyglass.stream`.
 
-* the writer sets ``block=true`` and ``is-live=false`` on the appsrc, so
-  ``VideoWriter.write`` blocks whenever the sink is slow or stuck: all writes therefore happen
-  in a streaming thread fed through a single-slot, latest-frame-wins mailbox, and ``put``
-  never calls into GStreamer;
-* ``write`` pops the pipeline's bus messages itself (an ERROR sets the pipeline to NULL and is
-  only printed as an OpenCV warning) and returns nothing in Python: errors are caught by a
-  :class:`~backpack.spyglass.pipelinetap.PipelineTap` watching the bus synchronously;
-* ``release`` sends EOS and waits for it on the bus without a timeout (that finalizes MP4
-  files, but hangs when the EOS cannot get through: stuck sink, or a pipeline already set to
-  NULL by an error): a watchdog posts EOS messages on the bus until ``release`` returns, and
-  after ``stop_timeout`` the pipeline is set to NULL, which makes a blocked push return.
+Which thread owns what in a :class:`SpyGlass`: the frame loop (``put``, ``start_streaming``,
+``stop_streaming``; at exit, the exit handler instead) owns the warmup, the backlog and the
+requested format; ``_state`` and ``_session`` are written under ``_lock`` by the frame loop
+and by the streaming thread (through :meth:`SpyGlass._set_state`, only for the current
+session) and read without it.
 """
 
 from __future__ import annotations
 
 import abc
 import atexit
-import collections
 import logging
 import os
 import threading
 import time
 import weakref
 from collections.abc import Callable, MutableMapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
-import cv2
 import numpy as np
 
 from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.environment import load_environment
 from backpack.spyglass.frame import Frame, check_frame
-from backpack.spyglass.mailbox import FrameMailbox
-from backpack.spyglass.pipelinetap import PipelineTap
 from backpack.spyglass.state import SpyGlassState
+from backpack.spyglass.stream import Log, StreamSession, StreamSettings
 from backpack.spyglass.warmup import StreamFormat, Warmup
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
-_ERROR_RELEASE_GRACE = 1.0  # s release() may wait for EOS after a failure before rescue
-_HEALTHY = 5.0  # s a pipeline must work (and the backoff maximum) before backoff starts over
 _EXIT_STOP_TIMEOUTS = 3  # at exit, open SpyGlasses get this many stop_timeouts to finish
 
 _logger = logging.getLogger(__name__)
 
-if TYPE_CHECKING:
-    _Adapter = logging.LoggerAdapter[logging.Logger]
-else:
-    _Adapter = logging.LoggerAdapter
 
-
-class _InstanceLog(_Adapter):
+class _InstanceLog(Log):
     """The module logger, with the instance (its class name) at the start of each message."""
 
     def __init__(self, logger: logging.Logger, name: str) -> None:
@@ -80,23 +64,6 @@ def _check_dimension(name: str, value: int | None) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
     return int(value)
-
-
-class _Session:
-    """One start..stop span of streaming: its format, mailbox and streaming thread."""
-
-    def __init__(self, stream_format: StreamFormat) -> None:
-        self.format = stream_format
-        self.mailbox = FrameMailbox(stream_format.width, stream_format.height)
-        self.stopping = threading.Event()
-        self.first_attempt = threading.Event()
-        self.error: str | None = None
-        self.write_started = 0.0
-        self.written = 0
-        self.stall_reported = False
-        self.tap: PipelineTap | None = None
-        self.thread: threading.Thread | None = None
-        self.backlog: collections.deque[Frame] = collections.deque()  # written first
 
 
 class SpyGlass(abc.ABC):
@@ -167,7 +134,7 @@ class SpyGlass(abc.ABC):
         stop_timeout: float = 10.0,
         open_timeout: float = 10.0,
     ) -> None:
-        self._logger = _logger
+        self._logger = _logger  # the plain module logger, for subclasses that need a Logger
         self._log = _InstanceLog(_logger, type(self).__name__)
         self._fps = _check_fps(fps)
         self._width = _check_dimension("width", width)
@@ -182,13 +149,12 @@ class SpyGlass(abc.ABC):
         ):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        self._backoff = backoff
-        self._stall_timeout = float(stall_timeout)
+        self._settings = StreamSettings(backoff, float(stall_timeout), float(stop_timeout))
         self._stop_timeout = float(stop_timeout)
         self._open_timeout = float(open_timeout)
         self._lock = threading.Lock()
         self._state = SpyGlassState.STOPPED
-        self._session: _Session | None = None
+        self._session: StreamSession | None = None
         self._requested: tuple[float | None, int | None, int | None] = (None, None, None)
         self._backlog = FrameBacklog()
         self._dropped_before = 0
@@ -279,10 +245,7 @@ class SpyGlass(abc.ABC):
         check_frame(frame)
         session = self._session
         if session is not None:
-            session.mailbox.put(frame)
-            started = session.write_started
-            if started and not session.stall_reported:
-                self._check_stall(session, started)
+            session.put(frame)
             return self._state is SpyGlassState.STREAMING
         state = self._state
         if state is SpyGlassState.START_WARMUP:
@@ -311,29 +274,9 @@ class SpyGlass(abc.ABC):
         self._backlog.clear()
         if session is None:
             return
-        session.stopping.set()
-        session.mailbox.close()
-        thread = session.thread
-        if thread is not None:
-            self._join(session, thread)
+        session.stop()
         self._dropped_before += session.mailbox.dropped
         self._written_before += session.written
-
-    def _join(self, session: _Session, thread: threading.Thread) -> None:
-        left = len(session.backlog)
-        thread.join(self._stop_timeout)
-        while thread.is_alive() and len(session.backlog) < left:  # the warmup's frames flow
-            left = len(session.backlog)
-            thread.join(self._stop_timeout)
-        if thread.is_alive():
-            self._log.error(
-                "Pipeline did not finish within %.1f s after EOS: stopping it forcibly",
-                self._stop_timeout,
-            )
-            self._force_stop(session)
-            thread.join(self._stop_timeout)
-            if thread.is_alive():
-                self._log.error("Streaming thread is stuck in the sink; abandoning it")
 
     # -- subclass contract --------------------------------------------------------------------
 
@@ -400,9 +343,9 @@ class SpyGlass(abc.ABC):
             stream_format.height,
         )
         session = self._launch(stream_format)
-        session.mailbox.put(frame)
+        session.put(frame)
 
-    def _launch_backlog(self) -> _Session:
+    def _launch_backlog(self) -> StreamSession:
         """Start a session (not the current one) writing the warmup's frames, then ending."""
         frames = self._backlog.take()
         req_fps, req_width, req_height = self._requested
@@ -421,201 +364,23 @@ class SpyGlass(abc.ABC):
         )
         return self._launch(stream_format, frames)
 
-    def _launch(self, stream_format: StreamFormat, backlog: list[Frame] | None = None) -> _Session:
-        session = _Session(stream_format)
-        thread = threading.Thread(
-            target=self._stream,
-            args=(session,),
-            name=f"{type(self).__name__}-stream",
-            daemon=True,
+    def _launch(
+        self, stream_format: StreamFormat, backlog: list[Frame] | None = None
+    ) -> StreamSession:
+        session = StreamSession(
+            self, stream_format, self._settings, self._log, self._set_state, backlog or ()
         )
-        session.thread = thread
-        if backlog:
-            session.backlog.extend(backlog)  # a last session, written while stopping
-        else:
+        if not backlog:
             with self._lock:
                 self._session = session
-        thread.start()
+        # else: a last session writing the warmup's frames while stopping (not current)
+        session.start()
         return session
 
-    def _set_state(self, session: _Session, state: SpyGlassState) -> None:
+    def _set_state(self, session: StreamSession, state: SpyGlassState) -> None:
         with self._lock:
             if self._session is session:
                 self._state = state
-
-    def _report_error(self, session: _Session, text: str) -> None:
-        # A failing pipeline often posts several errors: the first one is the cause.
-        text = self._redact(text)
-        if session.error is None:
-            session.error = text
-            self._log.error("GStreamer pipeline error: %s", text)
-        else:
-            self._log.debug("GStreamer pipeline error (follow-up): %s", text)
-
-    def _check_stall(self, session: _Session, started: float) -> None:
-        blocked = time.monotonic() - started
-        if blocked > self._stall_timeout:
-            session.stall_reported = True
-            self._report_error(session, f"sink stalled: a write blocked for {blocked:.1f} s")
-            self._set_state(session, SpyGlassState.ERROR)
-            self._force_stop(session)
-
-    def _force_stop(self, session: _Session) -> None:
-        # Setting a pipeline to NULL waits for its streaming threads, which may be stuck in the
-        # sink: never do that in the caller's thread.
-        tap = session.tap
-        if tap is not None:
-            threading.Thread(target=tap.force_stop, name="spyglass-force-stop", daemon=True).start()
-
-    def _open(self, session: _Session) -> Any | None:
-        """Try once to open the pipeline; return the writer or None (state set accordingly)."""
-        fmt = session.format
-        session.error = None
-        session.stall_reported = False
-        try:
-            self._on_start()
-        except Exception:
-            self._log.exception("_on_start() failed")
-            self._set_state(session, SpyGlassState.ERROR)
-            self._call_on_stop()
-            return None
-        pipeline = ""
-        try:
-            pipeline = self._get_pipeline(fmt.fps, fmt.width, fmt.height)
-            tap = PipelineTap(lambda text: self._report_error(session, text))
-            session.tap = tap
-            with tap.opening():
-                writer = cv2.VideoWriter(
-                    pipeline + tap.description,
-                    cv2.CAP_GSTREAMER,
-                    0,
-                    fmt.fps,
-                    (fmt.width, fmt.height),
-                )
-            opened = writer.isOpened()
-        except Exception:
-            self._log.exception("Could not open pipeline: %s", self._redact(pipeline))
-            self._close(session, None, _ERROR_RELEASE_GRACE)
-            self._set_state(session, SpyGlassState.ERROR)
-            return None
-        if opened and session.error is None:
-            self._log.info(
-                "Streaming %.3f fps %dx%d to pipeline: %s",
-                fmt.fps,
-                fmt.width,
-                fmt.height,
-                self._redact(pipeline),
-            )
-            self._set_state(session, SpyGlassState.STREAMING)
-            return writer
-        self._log.error("Could not open pipeline: %s", self._redact(pipeline))
-        self._close(session, writer, _ERROR_RELEASE_GRACE)
-        self._set_state(session, SpyGlassState.ERROR)
-        return None
-
-    def _close(self, session: _Session, writer: Any | None, grace: float) -> None:
-        """Release the writer (EOS, wait, NULL); rescue a release stuck for ``grace`` s."""
-        tap = session.tap
-        if writer is not None:
-            released = threading.Event()
-            if tap is not None:
-                threading.Thread(
-                    target=self._rescue_release,
-                    args=(tap, released, grace),
-                    name=f"{type(self).__name__}-release-watchdog",
-                    daemon=True,
-                ).start()
-            try:
-                writer.release()
-            except Exception:
-                self._log.exception("Error while closing the pipeline")
-            finally:
-                released.set()
-        session.tap = None
-        if tap is not None:
-            tap.close()
-        self._call_on_stop()
-
-    def _rescue_release(self, tap: PipelineTap, released: threading.Event, grace: float) -> None:
-        if released.wait(grace):
-            return
-        self._log.warning("EOS did not get through within %.1f s: ending the pipeline", grace)
-        while True:
-            tap.post_eos()
-            if released.wait(0.1):
-                return
-
-    def _call_on_stop(self) -> None:
-        try:
-            self._on_stop()
-        except Exception:
-            self._log.exception("_on_stop() failed")
-
-    def _stream(self, session: _Session) -> None:
-        """Streaming thread: open, write the newest frames, re-open with backoff on failure."""
-        attempt = 0
-        healthy_since = next_check = 0.0
-        writer: Any | None = None
-        stopping = session.stopping
-        mailbox = session.mailbox
-        try:
-            while True:
-                if writer is None:
-                    # Once stopping, a backlog gets one attempt; anything else is over.
-                    if stopping.is_set() and (attempt > 0 or not session.backlog):
-                        break
-                    writer = self._open(session)
-                    session.first_attempt.set()
-                    if writer is None:
-                        self._wait_before_retry(session, attempt)
-                        attempt += 1
-                        continue
-                    healthy_since = time.monotonic()
-                if session.backlog:
-                    mailbox.put(session.backlog.popleft())
-                frame = mailbox.take(_IDLE_WAIT)
-                if frame is None and stopping.is_set():
-                    break  # everything put was taken (stop closed the mailbox)
-                if frame is not None and session.error is None:
-                    session.write_started = time.monotonic()
-                    try:
-                        writer.write(frame)
-                    except Exception as exc:  # cv2.error: report it like a pipeline error
-                        self._report_error(session, f"cv2.VideoWriter.write failed: {exc}")
-                    session.write_started = 0.0
-                    session.written += 1
-                now = time.monotonic()
-                if session.error is None and now >= next_check:
-                    next_check = now + _IDLE_WAIT
-                    sink_error = self._check_sink_safely()
-                    if sink_error is not None:
-                        self._report_error(session, sink_error)
-                if session.error is not None:
-                    self._set_state(session, SpyGlassState.ERROR)
-                    self._close(session, writer, _ERROR_RELEASE_GRACE)
-                    writer = None
-                    if time.monotonic() - healthy_since > max(_HEALTHY, self._backoff.maximum):
-                        attempt = 0
-                    self._wait_before_retry(session, attempt)
-                    attempt += 1
-        finally:
-            session.first_attempt.set()
-            if writer is not None:
-                self._close(session, writer, self._stop_timeout)
-
-    def _wait_before_retry(self, session: _Session, attempt: int) -> None:
-        if session.stopping.is_set():
-            return
-        delay = self._backoff.delay(attempt)
-        self._log.info("Re-opening the pipeline in %.2f s", delay)
-        session.stopping.wait(delay)
-
-    def _check_sink_safely(self) -> str | None:
-        try:
-            return self._check_sink()
-        except Exception as exc:
-            self._log.exception("_check_sink() failed")
-            return f"sink check failed: {exc}"
 
 
 _open_spyglasses: weakref.WeakSet[SpyGlass] = weakref.WeakSet()
