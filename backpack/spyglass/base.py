@@ -412,3 +412,4 @@ def _stop_open_spyglasses() -> None:
 
 
 atexit.register(_stop_open_spyglasses)
+os.register_at_fork(after_in_child=_open_spyglasses.clear)  # the parent's pipelines, not ours
