@@ -75,8 +75,8 @@ def test_mailbox_latest_frame_wins_and_reuses_three_buffers() -> None:
     box = FrameMailbox(width=32, height=16)
     seen_buffers = set()
     for round_ in range(6):
-        for color in range(3):  # three puts before one take: two are dropped
-            box.put(color_frame(round_ + color, 32, 16))
+        replaced = [box.put(color_frame(round_ + color, 32, 16)) for color in range(3)]
+        assert replaced == [False, True, True]  # three puts before one take: two are dropped
         taken = box.take(timeout=0)
         assert taken is not None
         assert tuple(taken[0, 0]) == tuple(color_frame(round_ + 2, 1, 1)[0, 0])

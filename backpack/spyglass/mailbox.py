@@ -29,6 +29,7 @@ class FrameMailbox:
     Example:
         >>> box = FrameMailbox(width=4, height=2)
         >>> box.put(np.zeros((2, 4, 3), np.uint8))
+        False
         >>> box.take(timeout=0).shape
         (2, 4, 3)
     """
@@ -44,8 +45,8 @@ class FrameMailbox:
         self._wakeups: queue.SimpleQueue[bool] = queue.SimpleQueue()
         self.dropped = 0
 
-    def put(self, frame: Frame) -> None:
-        """Copy ``frame`` (validated uint8 HxWx3) into the mailbox, replacing an untaken one."""
+    def put(self, frame: Frame) -> bool:
+        """Copy ``frame`` (validated uint8 HxWx3) into the mailbox; True if it replaced one."""
         filling = self._filling
         if frame.shape[1] == self._size[0] and frame.shape[0] == self._size[1]:
             np.copyto(filling, frame)
@@ -58,6 +59,7 @@ class FrameMailbox:
             self.dropped += 1
         else:
             self._wakeups.put(True)
+        return replaced
 
     def take(self, timeout: float | None) -> Frame | None:
         """Wait up to ``timeout`` s for a frame; return it, or ``None`` when there is none.

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -117,8 +118,13 @@ class StreamSession:
         self._thread.start()
 
     def put(self, frame: Frame) -> None:
-        """Hand a frame to the streaming thread (frame loop); report a stalled write."""
-        self.mailbox.put(frame)
+        """Hand a frame to the streaming thread (frame loop); report a stalled write.
+
+        A frame loop faster than the pipeline (it replaced a frame not written yet) yields
+        the CPU (``sched_yield``, no sleep) to the encoder threads instead of spinning on.
+        """
+        if self.mailbox.put(frame):
+            os.sched_yield()
         started = self._write_started
         if started and not self._stall_reported:
             self._check_stall(started)
