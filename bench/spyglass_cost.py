@@ -270,14 +270,14 @@ def sustained_rate(config: Config, work: Path) -> Result:
     comparison = interleaved(ours, baseline, config.throughput_rounds, warmup=False)
     puts = sum(run.put for run in runs)
     wall = sum(run.wall for run in runs)
-    return Result(
+    return Result.judged(
         GROUP,
         f"sustained written fps, put() flat out, {WIDTH}x{HEIGHT}",
         "fps",
         ours=comparison.ours,
         baseline=comparison.baseline,
         ratio=comparison.ratio,
-        status=Status.INFO,
+        target=Target(">=", 0.95),
         note=(
             f"{len(runs)} x {seconds:g} s flat out: {puts / wall:.0f} put()/s, "
             f"{sum(decoded)} of {puts:,} frames written, {sum(r.dropped for r in runs):,} "

@@ -263,7 +263,7 @@ def test_no_secret_reaches_any_log_record_at_debug(
         for name, message in messages
     )
     assert any(
-        name == "KVSSpyGlass"
+        name == "backpack.spyglass.base"
         and "kvssink stream-name=cam" in message
         and "secret-key=***" in message
         for name, message in messages

@@ -36,8 +36,16 @@ QUICK_RETRY = Backoff(initial=0.05, factor=2.0, maximum=0.4)
 PUT_BOUND = 1.0  # s
 
 
-def _messages(caplog: pytest.LogCaptureFixture, logger: str) -> list[str]:
-    return [record.getMessage() for record in caplog.records if record.name == logger]
+def _messages(caplog: pytest.LogCaptureFixture, spyglass: str) -> list[str]:
+    """Messages the SpyGlass class ``spyglass`` logged, without their ``"<class>: "`` prefix."""
+    prefix = f"{spyglass}: "
+    return [
+        message[len(prefix) :]
+        for record in caplog.records
+        if record.name == "backpack.spyglass.base"
+        for message in [record.getMessage()]
+        if message.startswith(prefix)
+    ]
 
 
 @pytest.mark.timeout(60)

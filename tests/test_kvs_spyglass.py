@@ -129,7 +129,8 @@ def test_streaming_cycle_with_debug_sink_runs_the_handler(
     assert len(video.frames) == 24
     assert [palette_index(frame) for frame in video.frames] == [i % len(PALETTE) for i in range(24)]
     assert any(
-        record.name == "KVSSpyGlass"
+        record.name == "backpack.spyglass.base"
+        and message.startswith("KVSSpyGlass: ")
         and "Streaming 25.000 fps 320x240 to pipeline: appsrc ! videoconvert ! x264enc" in message
         and f"bframes=0 ! {CAPS} ! matroskamux" in message
         for record in caplog.records

@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "backpack.spyglass.backoff",
     "backpack.spyglass.warmup",
+    "backpack.spyglass.backlog",
     "backpack.spyglass.mailbox",
     "backpack.spyglass.frame",
     "backpack.spyglass.encoder",

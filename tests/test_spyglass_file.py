@@ -211,8 +211,10 @@ def test_missing_directory_is_an_error_naming_the_pipeline(
     spyglass.start_streaming()
     assert spyglass.state is SpyGlassState.ERROR
     spyglass.stop_streaming()
-    messages = [r.getMessage() for r in caplog.records if r.name == "FileSpyGlass"]
-    assert any("Could not open pipeline: appsrc ! videoconvert" in m for m in messages)
+    messages = [r.getMessage() for r in caplog.records if r.name == "backpack.spyglass.base"]
+    assert any(
+        "FileSpyGlass: Could not open pipeline: appsrc ! videoconvert" in m for m in messages
+    )
     assert any(f'Could not open file "{path}" for writing' in m for m in messages)
 
 

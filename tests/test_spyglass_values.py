@@ -6,10 +6,12 @@ import threading
 
 import numpy as np
 import pytest
-from spyglass_helpers import FakeClock, color_frame
+from spyglass_helpers import PALETTE, FakeClock, color_frame
 
 from backpack.spyglass import Backoff, StreamFormat, Warmup, check_frame
+from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.mailbox import FrameMailbox
+from backpack.spyglass.warmup import FALLBACK_FPS, MEASURABLE_FPS
 
 
 def test_backoff_grows_exponentially_up_to_the_maximum() -> None:
@@ -26,30 +28,61 @@ def test_backoff_grows_exponentially_up_to_the_maximum() -> None:
         Backoff().delay(-1)
 
 
-def test_warmup_measures_from_injected_clock_and_restarts_on_frozen_clock() -> None:
+def test_warmup_measures_from_injected_clock_and_falls_back_on_absurd_rates(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     warmup = Warmup(frames=4, clock=FakeClock(step=1 / 29.97))
     results = [warmup.measure(640, 360) for _ in range(4)]
     assert results[:3] == [None, None, None]
     assert results[3] == StreamFormat(fps=pytest.approx(29.97), width=640, height=360)
-    frozen = Warmup(frames=3, clock=lambda: 5.0)
-    assert [frozen.measure(8, 8) for _ in range(6)] == [None] * 6
-    assert frozen.count == 0
+    low, high = MEASURABLE_FPS
+    for step in (0.0, 1e-5, 1 / (high * 1.01), 1 / (low * 0.99)):  # frozen, bursts, paused
+        caplog.clear()
+        absurd = Warmup(frames=3, clock=FakeClock(step=step))
+        assert [absurd.measure(8, 8) for _ in range(3)][-1] == StreamFormat(FALLBACK_FPS, 8, 8)
+        assert absurd.count == 0
+        assert any("outside [1, 240]" in r.getMessage() for r in caplog.records), step
+    for step in (1 / high, 1 / low):  # the range's ends are measured as they are
+        edge = Warmup(frames=3, clock=FakeClock(step=step))
+        result = [edge.measure(8, 8) for _ in range(3)][-1]
+        assert result is not None and result.fps == pytest.approx(1 / step)
+    partial = Warmup(frames=100, clock=FakeClock(step=0.08))
+    assert partial.rate_so_far() == FALLBACK_FPS  # no frame yet
+    partial.measure(8, 8)
+    assert partial.rate_so_far() == FALLBACK_FPS  # one frame: no interval
+    partial.measure(8, 8)
+    assert partial.rate_so_far() == pytest.approx(12.5)
     with pytest.raises(ValueError, match="warmup frames must be an int >= 2"):
         Warmup(frames=True, clock=lambda: 0.0)
 
 
-def test_mailbox_latest_frame_wins_and_reuses_two_buffers() -> None:
+def test_backlog_keeps_the_newest_frames_within_budget_and_reuses_evicted_copies() -> None:
+    frame_bytes = 16 * 8 * 3
+    backlog = FrameBacklog(budget=3 * frame_bytes)
+    frames = [color_frame(i, 16, 8) for i in range(5)]
+    for frame in frames:
+        backlog.add(frame)
+    frames[4][:] = 0  # the caller reuses its array: the kept copy is not affected
+    kept = backlog.take()
+    assert [tuple(frame[0, 0]) for frame in kept] == [PALETTE[i] for i in (2, 3, 4)]
+    assert len({frame.__array_interface__["data"][0] for frame in kept}) == 3
+    assert len(backlog) == 0 and backlog.evicted == 0
+    backlog.add(color_frame(0, 32, 8))  # another size is kept too
+    assert [frame.shape for frame in backlog.take()] == [(8, 32, 3)]
+
+
+def test_mailbox_latest_frame_wins_and_reuses_three_buffers() -> None:
     box = FrameMailbox(width=32, height=16)
     seen_buffers = set()
     for round_ in range(6):
-        for color in range(3):  # three puts before one take: two are dropped
-            box.put(color_frame(round_ + color, 32, 16))
+        replaced = [box.put(color_frame(round_ + color, 32, 16)) for color in range(3)]
+        assert replaced == [False, True, True]  # three puts before one take: two are dropped
         taken = box.take(timeout=0)
         assert taken is not None
         assert tuple(taken[0, 0]) == tuple(color_frame(round_ + 2, 1, 1)[0, 0])
         seen_buffers.add(taken.__array_interface__["data"][0])
     assert box.dropped == 12
-    assert len(seen_buffers) == 2  # nothing allocated per frame
+    assert len(seen_buffers) <= 3  # nothing allocated per frame
     assert box.take(timeout=0) is None  # empty
 
 
@@ -72,6 +105,15 @@ def test_mailbox_close_wakes_a_waiting_take() -> None:
     box.close()
     waiter.join(5)
     assert result == [None]
+
+
+def test_mailbox_close_still_hands_out_the_pending_frame_once() -> None:
+    box = FrameMailbox(width=4, height=4)
+    box.put(color_frame(3, 4, 4))
+    box.close()
+    taken = box.take(timeout=30)
+    assert taken is not None and tuple(taken[0, 0]) == PALETTE[3]
+    assert box.take(timeout=30) is None  # closed and empty: returns at once
 
 
 @pytest.mark.parametrize(

@@ -1,46 +1,53 @@
 """SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV.
 
-Design notes (OpenCV 4.x ``modules/videoio/src/cap_gstreamer.cpp``, GStreamer writer):
+This module holds the public API, the warmup and the life-cycle state; the streaming engine
+(thread, open/close/rescue, retry, stall detection) is :mod:`backpack.spyglass.stream`.
 
-* the writer sets ``block=true`` and ``is-live=false`` on the appsrc, so
-  ``VideoWriter.write`` blocks whenever the sink is slow or stuck: all writes therefore happen
-  in a streaming thread fed through a single-slot, latest-frame-wins mailbox, and ``put``
-  never calls into GStreamer;
-* ``write`` pops the pipeline's bus messages itself (an ERROR sets the pipeline to NULL and is
-  only printed as an OpenCV warning) and returns nothing in Python: errors are caught by a
-  :class:`~backpack.spyglass.pipelinetap.PipelineTap` watching the bus synchronously;
-* ``release`` sends EOS and waits for it on the bus without a timeout (that finalizes MP4
-  files, but hangs when the EOS cannot get through: stuck sink, or a pipeline already set to
-  NULL by an error): a watchdog posts EOS messages on the bus until ``release`` returns, and
-  after ``stop_timeout`` the pipeline is set to NULL, which makes a blocked push return.
+Which thread owns what in a :class:`SpyGlass`: the frame loop (``put``, ``start_streaming``,
+``stop_streaming``; at exit, the exit handler instead) owns the warmup, the backlog and the
+requested format; ``_state`` and ``_session`` are written under ``_lock`` by the frame loop
+and by the streaming thread (through :meth:`SpyGlass._set_state`, only for the current
+session) and read without it.
 """
 
 from __future__ import annotations
 
 import abc
+import atexit
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, MutableMapping
 from typing import Any, Union
 
-import cv2
 import numpy as np
 
+from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.environment import load_environment
 from backpack.spyglass.frame import Frame, check_frame
-from backpack.spyglass.mailbox import FrameMailbox
-from backpack.spyglass.pipelinetap import PipelineTap
 from backpack.spyglass.state import SpyGlassState
+from backpack.spyglass.stream import Log, StreamSession, StreamSettings
 from backpack.spyglass.warmup import StreamFormat, Warmup
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
-_ERROR_RELEASE_GRACE = 1.0  # s release() may wait for EOS after a failure before rescue
-_HEALTHY = 5.0  # s a pipeline must work (and the backoff maximum) before backoff starts over
+_EXIT_STOP_TIMEOUTS = 3  # at exit, open SpyGlasses get this many stop_timeouts to finish
+
+_logger = logging.getLogger(__name__)
+
+
+class _InstanceLog(Log):
+    """The module logger, with the instance (its class name) at the start of each message."""
+
+    def __init__(self, logger: logging.Logger, name: str) -> None:
+        super().__init__(logger, None)
+        self._name = name
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+        return f"{self._name}: {msg}", kwargs
 
 
 def _check_fps(fps: float | None) -> float | None:
@@ -59,22 +66,6 @@ def _check_dimension(name: str, value: int | None) -> int | None:
     return int(value)
 
 
-class _Session:
-    """One start..stop span of streaming: its format, mailbox and streaming thread."""
-
-    def __init__(self, stream_format: StreamFormat) -> None:
-        self.format = stream_format
-        self.mailbox = FrameMailbox(stream_format.width, stream_format.height)
-        self.stopping = threading.Event()
-        self.first_attempt = threading.Event()
-        self.error: str | None = None
-        self.write_started = 0.0
-        self.written = 0
-        self.stall_reported = False
-        self.tap: PipelineTap | None = None
-        self.thread: threading.Thread | None = None
-
-
 class SpyGlass(abc.ABC):
     """Streams frames to a GStreamer pipeline (``appsrc ! ...``) through ``cv2.VideoWriter``.
 
@@ -90,7 +81,21 @@ class SpyGlass(abc.ABC):
     ``backoff`` until it works again.
 
     When fps, width or height are not given (neither here nor to :meth:`start_streaming`),
-    the first ``warmup_frames`` frames are used to measure them and are not streamed.
+    the first ``warmup_frames`` frames are used to measure them and are not streamed. A
+    measured rate outside :data:`~backpack.spyglass.warmup.MEASURABLE_FPS` (frames fed in a
+    burst, from a list or a file) is replaced by
+    :data:`~backpack.spyglass.warmup.FALLBACK_FPS`, with a warning. When streaming stops
+    before the warmup ends, the frames put so far are written (at the rate measured so far)
+    rather than lost; copies of them are kept meanwhile (up to
+    :data:`~backpack.spyglass.backlog.BACKLOG_BYTES`).
+
+    Frames the user put are written before the pipeline ends: :meth:`stop_streaming` writes
+    the frame still waiting in the mailbox, and at interpreter exit every SpyGlass still
+    streaming is stopped (files finalized), within ``3 x stop_timeout`` s. (Not when the
+    process is killed by a signal without a Python handler, e.g. SIGKILL or SIGTERM.)
+
+    Logs go to the ``backpack.spyglass.base`` logger (configure ``logging.getLogger("backpack")``),
+    each message starting with the class name, e.g. ``"FileSpyGlass: Streaming ..."``.
 
     Args:
         fps: output frame rate (may be fractional, e.g. 29.97); measured when ``None``.
@@ -129,7 +134,8 @@ class SpyGlass(abc.ABC):
         stop_timeout: float = 10.0,
         open_timeout: float = 10.0,
     ) -> None:
-        self._logger = logging.getLogger(type(self).__name__)
+        self._logger = _logger  # the plain module logger, for subclasses that need a Logger
+        self._log = _InstanceLog(_logger, type(self).__name__)
         self._fps = _check_fps(fps)
         self._width = _check_dimension("width", width)
         self._height = _check_dimension("height", height)
@@ -143,14 +149,14 @@ class SpyGlass(abc.ABC):
         ):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        self._backoff = backoff
-        self._stall_timeout = float(stall_timeout)
+        self._settings = StreamSettings(backoff, float(stall_timeout), float(stop_timeout))
         self._stop_timeout = float(stop_timeout)
         self._open_timeout = float(open_timeout)
         self._lock = threading.Lock()
         self._state = SpyGlassState.STOPPED
-        self._session: _Session | None = None
+        self._session: StreamSession | None = None
         self._requested: tuple[float | None, int | None, int | None] = (None, None, None)
+        self._backlog = FrameBacklog()
         self._dropped_before = 0
         self._written_before = 0
         if dotenv_path is not None:
@@ -200,10 +206,12 @@ class SpyGlass(abc.ABC):
             _check_dimension("height", height) if height is not None else self._height,
         )
         if self._state is not SpyGlassState.STOPPED:
-            self._logger.warning("start_streaming() while %s: restarting", self._state.name)
+            self._log.warning("start_streaming() while %s: restarting", self._state.name)
             self.stop_streaming()
         self._requested = requested
         self._warmup.reset()
+        self._backlog.clear()
+        _open_spyglasses.add(self)
         req_fps, req_width, req_height = requested
         if req_fps is not None and req_width is not None and req_height is not None:
             self._state = SpyGlassState.START_WARMUP  # until the streaming thread opens it
@@ -211,7 +219,7 @@ class SpyGlass(abc.ABC):
             session.first_attempt.wait(self._open_timeout)
         else:
             self._state = SpyGlassState.START_WARMUP
-            self._logger.info(
+            self._log.info(
                 "Warming up: measuring %s from %d frames",
                 ", ".join(
                     name for name, value in zip(("fps", "size"), (req_fps, req_width)) if not value
@@ -237,10 +245,7 @@ class SpyGlass(abc.ABC):
         check_frame(frame)
         session = self._session
         if session is not None:
-            session.mailbox.put(frame)
-            started = session.write_started
-            if started and not session.stall_reported:
-                self._check_stall(session, started)
+            session.put(frame)
             return self._state is SpyGlassState.STREAMING
         state = self._state
         if state is SpyGlassState.START_WARMUP:
@@ -251,35 +256,27 @@ class SpyGlass(abc.ABC):
         return False
 
     def stop_streaming(self) -> None:
-        """Stop streaming: the pipeline gets EOS (files are finalized) and is closed.
+        """Stop streaming: the last frame put is written, the pipeline gets EOS and is closed.
 
-        Waits up to ``stop_timeout`` for the pipeline to finish, then stops it forcibly.
+        Stopped during the warmup, the frames put so far are written first, at the requested
+        rate, the rate measured so far, or :data:`~backpack.spyglass.warmup.FALLBACK_FPS`.
+        Waits up to ``stop_timeout`` for the pipeline to finish (longer while the warmup's
+        frames are being written, as long as each ``stop_timeout`` sees one written), then
+        stops it forcibly.
         """
         with self._lock:
             session, self._session = self._session, None
             self._state = SpyGlassState.STOPPED
+        _open_spyglasses.discard(self)
+        if session is None and len(self._backlog):
+            session = self._launch_backlog()
         self._warmup.reset()
+        self._backlog.clear()
         if session is None:
             return
-        session.stopping.set()
-        session.mailbox.close()
-        thread = session.thread
-        if thread is not None:
-            self._join(session, thread)
+        session.stop()
         self._dropped_before += session.mailbox.dropped
         self._written_before += session.written
-
-    def _join(self, session: _Session, thread: threading.Thread) -> None:
-        thread.join(self._stop_timeout)
-        if thread.is_alive():
-            self._logger.error(
-                "Pipeline did not finish within %.1f s after EOS: stopping it forcibly",
-                self._stop_timeout,
-            )
-            self._force_stop(session)
-            thread.join(self._stop_timeout)
-            if thread.is_alive():
-                self._logger.error("Streaming thread is stuck in the sink; abandoning it")
 
     # -- subclass contract --------------------------------------------------------------------
 
@@ -326,9 +323,11 @@ class SpyGlass(abc.ABC):
         height, width = frame.shape[:2]
         req_fps, req_width, req_height = self._requested
         if req_fps is None:
+            self._backlog.add(frame)
             measured = self._warmup.measure(width, height)
             if measured is None:
                 return
+            self._backlog.clear()
             fps = measured.fps
         else:
             fps = req_fps
@@ -337,195 +336,80 @@ class SpyGlass(abc.ABC):
             width=req_width if req_width is not None else width,
             height=req_height if req_height is not None else height,
         )
-        self._logger.info(
+        self._log.info(
             "Warmup done: %.3f fps, %dx%d",
             stream_format.fps,
             stream_format.width,
             stream_format.height,
         )
         session = self._launch(stream_format)
-        session.mailbox.put(frame)
+        session.put(frame)
 
-    def _launch(self, stream_format: StreamFormat) -> _Session:
-        session = _Session(stream_format)
-        thread = threading.Thread(
-            target=self._stream,
-            args=(session,),
-            name=f"{type(self).__name__}-stream",
-            daemon=True,
+    def _launch_backlog(self) -> StreamSession:
+        """Start a session (not the current one) writing the warmup's frames, then ending."""
+        frames = self._backlog.take()
+        req_fps, req_width, req_height = self._requested
+        height, width = frames[-1].shape[:2]
+        stream_format = StreamFormat(
+            fps=req_fps if req_fps is not None else self._warmup.rate_so_far(),
+            width=req_width if req_width is not None else width,
+            height=req_height if req_height is not None else height,
         )
-        session.thread = thread
-        with self._lock:
-            self._session = session
-        thread.start()
+        self._log.info(
+            "Stopped during the warmup: writing its %d frames at %.3f fps, %dx%d",
+            len(frames),
+            stream_format.fps,
+            stream_format.width,
+            stream_format.height,
+        )
+        return self._launch(stream_format, frames)
+
+    def _launch(
+        self, stream_format: StreamFormat, backlog: list[Frame] | None = None
+    ) -> StreamSession:
+        session = StreamSession(
+            self, stream_format, self._settings, self._log, self._set_state, backlog or ()
+        )
+        if not backlog:
+            with self._lock:
+                self._session = session
+        # else: a last session writing the warmup's frames while stopping (not current)
+        session.start()
         return session
 
-    def _set_state(self, session: _Session, state: SpyGlassState) -> None:
+    def _set_state(self, session: StreamSession, state: SpyGlassState) -> None:
         with self._lock:
             if self._session is session:
                 self._state = state
 
-    def _report_error(self, session: _Session, text: str) -> None:
-        # A failing pipeline often posts several errors: the first one is the cause.
-        text = self._redact(text)
-        if session.error is None:
-            session.error = text
-            self._logger.error("GStreamer pipeline error: %s", text)
-        else:
-            self._logger.debug("GStreamer pipeline error (follow-up): %s", text)
 
-    def _check_stall(self, session: _Session, started: float) -> None:
-        blocked = time.monotonic() - started
-        if blocked > self._stall_timeout:
-            session.stall_reported = True
-            self._report_error(session, f"sink stalled: a write blocked for {blocked:.1f} s")
-            self._set_state(session, SpyGlassState.ERROR)
-            self._force_stop(session)
+_open_spyglasses: weakref.WeakSet[SpyGlass] = weakref.WeakSet()
+"""SpyGlasses between start_streaming() and stop_streaming(), stopped at interpreter exit."""
 
-    def _force_stop(self, session: _Session) -> None:
-        # Setting a pipeline to NULL waits for its streaming threads, which may be stuck in the
-        # sink: never do that in the caller's thread.
-        tap = session.tap
-        if tap is not None:
-            threading.Thread(target=tap.force_stop, name="spyglass-force-stop", daemon=True).start()
 
-    def _open(self, session: _Session) -> Any | None:
-        """Try once to open the pipeline; return the writer or None (state set accordingly)."""
-        fmt = session.format
-        session.error = None
-        session.stall_reported = False
-        try:
-            self._on_start()
-        except Exception:
-            self._logger.exception("_on_start() failed")
-            self._set_state(session, SpyGlassState.ERROR)
-            self._call_on_stop()
-            return None
-        pipeline = ""
-        try:
-            pipeline = self._get_pipeline(fmt.fps, fmt.width, fmt.height)
-            tap = PipelineTap(lambda text: self._report_error(session, text))
-            session.tap = tap
-            with tap.opening():
-                writer = cv2.VideoWriter(
-                    pipeline + tap.description,
-                    cv2.CAP_GSTREAMER,
-                    0,
-                    fmt.fps,
-                    (fmt.width, fmt.height),
-                )
-            opened = writer.isOpened()
-        except Exception:
-            self._logger.exception("Could not open pipeline: %s", self._redact(pipeline))
-            self._close(session, None, _ERROR_RELEASE_GRACE)
-            self._set_state(session, SpyGlassState.ERROR)
-            return None
-        if opened and session.error is None:
-            self._logger.info(
-                "Streaming %.3f fps %dx%d to pipeline: %s",
-                fmt.fps,
-                fmt.width,
-                fmt.height,
-                self._redact(pipeline),
+def _stop_open_spyglasses() -> None:
+    """At exit: stop every SpyGlass still open, concurrently, within a bounded time."""
+    spyglasses = list(_open_spyglasses)
+    if not spyglasses:
+        return
+    limit = _EXIT_STOP_TIMEOUTS * max(spyglass._stop_timeout for spyglass in spyglasses)
+    _logger.info("Interpreter exit: stopping %d open SpyGlass(es)", len(spyglasses))
+    stoppers = [
+        threading.Thread(target=spyglass.stop_streaming, name="spyglass-exit", daemon=True)
+        for spyglass in spyglasses
+    ]
+    for stopper in stoppers:
+        stopper.start()
+    deadline = time.monotonic() + limit
+    for spyglass, stopper in zip(spyglasses, stoppers):
+        stopper.join(max(0.0, deadline - time.monotonic()))
+        if stopper.is_alive():
+            _logger.error(
+                "%s: not stopped within %.1f s at exit: its output may be incomplete",
+                type(spyglass).__name__,
+                limit,
             )
-            self._set_state(session, SpyGlassState.STREAMING)
-            return writer
-        self._logger.error("Could not open pipeline: %s", self._redact(pipeline))
-        self._close(session, writer, _ERROR_RELEASE_GRACE)
-        self._set_state(session, SpyGlassState.ERROR)
-        return None
 
-    def _close(self, session: _Session, writer: Any | None, grace: float) -> None:
-        """Release the writer (EOS, wait, NULL); rescue a release stuck for ``grace`` s."""
-        tap = session.tap
-        if writer is not None:
-            released = threading.Event()
-            if tap is not None:
-                threading.Thread(
-                    target=self._rescue_release,
-                    args=(tap, released, grace),
-                    name=f"{type(self).__name__}-release-watchdog",
-                    daemon=True,
-                ).start()
-            try:
-                writer.release()
-            except Exception:
-                self._logger.exception("Error while closing the pipeline")
-            finally:
-                released.set()
-        session.tap = None
-        if tap is not None:
-            tap.close()
-        self._call_on_stop()
 
-    def _rescue_release(self, tap: PipelineTap, released: threading.Event, grace: float) -> None:
-        if released.wait(grace):
-            return
-        self._logger.warning("EOS did not get through within %.1f s: ending the pipeline", grace)
-        while True:
-            tap.post_eos()
-            if released.wait(0.1):
-                return
-
-    def _call_on_stop(self) -> None:
-        try:
-            self._on_stop()
-        except Exception:
-            self._logger.exception("_on_stop() failed")
-
-    def _stream(self, session: _Session) -> None:
-        """Streaming thread: open, write the newest frames, re-open with backoff on failure."""
-        attempt = 0
-        healthy_since = next_check = 0.0
-        writer: Any | None = None
-        stopping = session.stopping
-        mailbox = session.mailbox
-        try:
-            while not stopping.is_set():
-                if writer is None:
-                    writer = self._open(session)
-                    session.first_attempt.set()
-                    if writer is None:
-                        self._wait_before_retry(session, attempt)
-                        attempt += 1
-                        continue
-                    healthy_since = time.monotonic()
-                frame = mailbox.take(_IDLE_WAIT)
-                if frame is not None and session.error is None:
-                    session.write_started = time.monotonic()
-                    try:
-                        writer.write(frame)
-                    except Exception as exc:  # cv2.error: report it like a pipeline error
-                        self._report_error(session, f"cv2.VideoWriter.write failed: {exc}")
-                    session.write_started = 0.0
-                    session.written += 1
-                now = time.monotonic()
-                if session.error is None and now >= next_check:
-                    next_check = now + _IDLE_WAIT
-                    sink_error = self._check_sink_safely()
-                    if sink_error is not None:
-                        self._report_error(session, sink_error)
-                if session.error is not None:
-                    self._set_state(session, SpyGlassState.ERROR)
-                    self._close(session, writer, _ERROR_RELEASE_GRACE)
-                    writer = None
-                    if time.monotonic() - healthy_since > max(_HEALTHY, self._backoff.maximum):
-                        attempt = 0
-                    self._wait_before_retry(session, attempt)
-                    attempt += 1
-        finally:
-            session.first_attempt.set()
-            if writer is not None:
-                self._close(session, writer, self._stop_timeout)
-
-    def _wait_before_retry(self, session: _Session, attempt: int) -> None:
-        delay = self._backoff.delay(attempt)
-        self._logger.info("Re-opening the pipeline in %.2f s", delay)
-        session.stopping.wait(delay)
-
-    def _check_sink_safely(self) -> str | None:
-        try:
-            return self._check_sink()
-        except Exception as exc:
-            self._logger.exception("_check_sink() failed")
-            return f"sink check failed: {exc}"
+atexit.register(_stop_open_spyglasses)
+os.register_at_fork(after_in_child=_open_spyglasses.clear)  # the parent's pipelines, not ours

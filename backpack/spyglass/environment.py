@@ -23,7 +23,7 @@ from dotenv import dotenv_values
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_logger = logging.getLogger("SpyGlassEnvironment")
+_logger = logging.getLogger(__name__)
 
 
 def load_environment(dotenv_path: PathLike) -> dict[str, str]:

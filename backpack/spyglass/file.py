@@ -27,9 +27,10 @@ class FileSpyGlass(SpyGlass):
     a file is started. If ``path`` contains ``{n}`` it is replaced by the open counter
     (0, 1, 2 ...) so every open writes a new file; otherwise the file is overwritten.
     ``stop_streaming()`` sends EOS, so the MP4 is finalized (its index written) before it
-    returns. The parent directory is not created; while it is missing the state is ``ERROR``
-    and opening is retried with backoff. If the file disappears while streaming (e.g. its
-    directory is removed) the state becomes ``ERROR`` and a new file is started once possible.
+    returns; a process exiting without it finalizes the file at interpreter exit. The parent
+    directory is not created; while it is missing the state is ``ERROR`` and opening is
+    retried with backoff. If the file disappears while streaming (e.g. its directory is
+    removed) the state becomes ``ERROR`` and a new file is started once possible.
 
     Args:
         path: output file, ``.mp4`` or ``.mkv`` (or use ``container``); may contain ``{n}``.

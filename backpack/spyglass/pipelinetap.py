@@ -15,8 +15,8 @@ after raising the process-wide debug threshold and replacing GStreamer's default
 handler; timing ``write()`` alone cannot tell an error from a slow sink. Both are weaker than
 the bus, which carries every error with its text.)
 
-When PyGObject's GStreamer bindings (``gi``, ``Gst``) are missing, :func:`tap_available` is
-false and the tap does nothing.
+When PyGObject's GStreamer bindings (``gi``, ``Gst``) are missing, a warning says so (once)
+and the tap does nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _names = itertools.count()
 _Gst: Any = None
 _GLib: Any = None
 
-_logger = logging.getLogger("PipelineTap")
+_logger = logging.getLogger(__name__)
 
 
 def _register() -> bool:
@@ -85,11 +85,6 @@ def _register() -> bool:
         return _registered
 
 
-def tap_available() -> bool:
-    """Whether pipeline taps work in this process (PyGObject with GStreamer is importable)."""
-    return _register()
-
-
 class PipelineTap:
     """Watches one cv2 writer pipeline: errors on its bus, and a way to force it to stop.
 
@@ -117,11 +112,6 @@ class PipelineTap:
     def description(self) -> str:
         """Pipeline description fragment to append (empty when taps are unavailable)."""
         return f" {_ELEMENT_NAME} name={self._name}" if self._enabled else ""
-
-    @property
-    def attached(self) -> bool:
-        """Whether the tap got hold of its pipeline."""
-        return self._pipeline is not None
 
     def opening(self) -> _QuietFloatingWarning:
         """Context manager to wrap the ``cv2.VideoWriter`` construction in."""

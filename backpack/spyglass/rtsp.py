@@ -28,8 +28,8 @@ class RTSPSpyGlass(SpyGlass):
     ``stop_streaming()``.
 
     Watch it with e.g. ``ffplay -rtsp_transport tcp rtsp://127.0.0.1:8554/stream`` or VLC.
-    Bind ``host="0.0.0.0"`` to serve other machines (mind the data-protection notes in the
-    README).
+    Bind ``host="0.0.0.0"`` to serve other machines: the video then leaves the camera
+    network, so check the application's data-protection requirements first.
 
     Args:
         path: mount path, e.g. ``"/stream"``.

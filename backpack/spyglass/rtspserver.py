@@ -8,6 +8,8 @@ from typing import Any
 
 _CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96"
 
+_logger = logging.getLogger(__name__)
+
 
 class RTSPRelayServer:
     """Serves ``rtsp://host:port/path``; the media is the RTP stream arriving on ``udp_port``.
@@ -27,7 +29,6 @@ class RTSPRelayServer:
     """
 
     def __init__(self, host: str, port: int, path: str, udp_port: int) -> None:
-        self._logger = logging.getLogger(type(self).__name__)
         self._host = host
         self._port = port
         self._path = path
@@ -100,7 +101,7 @@ class RTSPRelayServer:
             target=self._run, args=(context, loop), name="rtsp-server", daemon=True
         )
         self._thread.start()
-        self._logger.info("Serving %s (RTP from udp://127.0.0.1:%d)", self.url, self._udp_port)
+        _logger.info("Serving %s (RTP from udp://127.0.0.1:%d)", self.url, self._udp_port)
 
     def stop(self) -> None:
         """Disconnect the clients, stop serving and free the port."""
@@ -118,7 +119,7 @@ class RTSPRelayServer:
             source.destroy()
         server.get_mount_points().remove_factory(self._path)
         self._thread = self._loop = self._server = self._context = None
-        self._logger.info("Stopped serving %s", self.url)
+        _logger.info("Stopped serving %s", self.url)
 
     @staticmethod
     def _run(context: Any, loop: Any) -> None:
