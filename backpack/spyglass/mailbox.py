@@ -79,6 +79,12 @@ class FrameMailbox:
             self._full = False
         return self._taken
 
+    def discard(self) -> None:
+        """Forget the pending frame (the consumer no longer wants it; the preview's last
+        viewer left). A ``take`` woken for it returns ``None``."""
+        with self._lock:
+            self._full = False
+
     def close(self) -> None:
         """Wake a waiting ``take``; later ones return the pending frame, then ``None``."""
         self._closed = True
