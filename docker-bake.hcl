@@ -131,13 +131,6 @@ group "default" {
   targets = ["base"]
 }
 
-group "base" {
-  targets = ["base-amd64", "base-arm64"]
-}
-
-group "test" {
-  targets = ["test-amd64", "test-arm64"]
-}
 
 # The build host's CA bundle, for pip inside the build behind a TLS-intercepting
 # proxy (mounted as a secret: never stored in a layer).
@@ -175,28 +168,20 @@ target "_common" {
   }
 }
 
-target "base-amd64" {
+# One target per architecture (base-amd64, base-arm64) and its test image (test-amd64, ...).
+target "base" {
+  name      = "base-${arch}"
   inherits  = ["_common"]
-  platforms = ["linux/amd64"]
-  args      = { BASE_IMAGE = base_image("amd64") }
-  tags      = [image_ref("amd64")]
+  matrix    = { arch = ["amd64", "arm64"] }
+  platforms = ["linux/${arch}"]
+  args      = { BASE_IMAGE = base_image(arch) }
+  tags      = [image_ref(arch)]
 }
 
-target "base-arm64" {
-  inherits  = ["_common"]
-  platforms = ["linux/arm64"]
-  args      = { BASE_IMAGE = base_image("arm64") }
-  tags      = [image_ref("arm64")]
-}
-
-target "test-amd64" {
-  inherits = ["base-amd64"]
+target "test" {
+  name     = "test-${arch}"
+  inherits = ["base-${arch}"]
+  matrix   = { arch = ["amd64", "arm64"] }
   target   = "test"
-  tags     = ["backpack-local/base-test:${TAG}-amd64"]
-}
-
-target "test-arm64" {
-  inherits = ["base-arm64"]
-  target   = "test"
-  tags     = ["backpack-local/base-test:${TAG}-arm64"]
+  tags     = ["backpack-local/base-test:${TAG}-${arch}"]
 }
