@@ -41,8 +41,13 @@ def kvs_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "KVSSpyGlass" and record.levelno >= logging.ERROR
+        if record.name.startswith("backpack.") and record.levelno >= logging.ERROR
     ]
+
+
+def kvs_retries(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The start attempts after the first failure (logged at DEBUG: once per incident)."""
+    return [r.getMessage() for r in caplog.records if "Still cannot start" in r.getMessage()]
 
 
 def assert_no_secret(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
@@ -132,9 +137,18 @@ def test_credentials_refused_on_reconnect_then_accepted(
         assert wait_for(lambda: any("quiet again" in m for m in caplog.messages), 30)
     spyglass.stop_streaming()
     assert feeder.max_put_seconds < PUT_BOUND
+    # One incident: its first report, and a second only if the service's answer (the most
+    # telling reason) came after a first, less telling one. The refusal reaches the SDK
+    # either as the 403 or, when the endpoint answers while kvssink is still sending the
+    # chunked body, as a broken connection: both are named.
     errors = kvs_errors(caplog)
-    assert len(errors) == 1, errors
-    assert "HTTP Error 403" in errors[0] and "refused the credentials" in errors[0], errors[0]
+    assert 1 <= len(errors) <= 2, errors
+    assert any(
+        ("HTTP Error 403" in e and "refused the credentials" in e)
+        or "Broken pipe" in e
+        or "Send failure" in e
+        for e in errors
+    ), errors
     assert_no_secret(caplog, capfd)
     frames = []
     for path in kvs_endpoint.stream("cam-r").write_sessions(tmp_path):
@@ -188,8 +202,9 @@ def test_refusals_are_logged_with_their_reason(
     )
     spyglass.start_streaming()
     with Feeder(spyglass, WIDTH, HEIGHT, fps=15) as feeder:
-        assert wait_for(lambda: len(kvs_errors(caplog)) >= 2, 30)  # it keeps retrying
+        assert wait_for(lambda: len(kvs_retries(caplog)) >= 2, 30)  # it keeps retrying
         assert spyglass.state is SpyGlassState.ERROR
+        assert len(kvs_errors(caplog)) == 1, kvs_errors(caplog)  # logged once per incident
     spyglass.stop_streaming()
     assert feeder.max_put_seconds < PUT_BOUND and feeder.puts > 0
 

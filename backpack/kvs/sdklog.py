@@ -141,6 +141,15 @@ def reason(messages: list[SDKMessage]) -> str:
     return _explained(problems[0]) if problems else ""
 
 
+def _rank(messages: list[SDKMessage]) -> int:
+    """How telling the best of ``messages`` is: the index of its pattern (lower is better)."""
+    problems = [message.text for message in messages if message.is_problem]
+    for index, pattern in enumerate(_TELLING):
+        if any(pattern.search(text) for text in problems):
+            return index
+    return len(_TELLING)
+
+
 def _explained(text: str) -> str:
     match = _HTTP_STATUS.search(text)
     if match is None or match.group(1) not in _MEANINGS:
@@ -173,6 +182,7 @@ class KVSSinkIncidents:
         self._last = 0.0
         self._count = 0
         self._reported = False
+        self._reported_rank = len(_TELLING)
         self._seen: list[SDKMessage] = []
 
     @property
@@ -210,11 +220,20 @@ class KVSSinkIncidents:
         if self._since is not None and not self._reported and now - self._since >= _SETTLE:
             # The first lines of an incident are often the least telling: wait for more.
             self._reported = True
+            self._reported_rank = _rank(self._seen)
             self._logger.error(
                 "Kinesis Video Streams producer (kvssink) reports a problem: %s",
                 self._redact(reason(self._seen)),
             )
             self._seen = []
+        elif self._reported and problems and _rank(problems) < self._reported_rank:
+            # A more telling reason arrived later in the same incident (e.g. the service's
+            # HTTP answer after a broken connection): say it, once per better reason.
+            self._reported_rank = _rank(problems)
+            self._logger.error(
+                "Kinesis Video Streams producer (kvssink) problem, more precisely: %s",
+                self._redact(reason(problems)),
+            )
         elif not problems and self._since is not None and now - self._last >= self._quiet:
             self._logger.info(
                 "Kinesis Video Streams producer (kvssink) quiet again after %.1f s "
@@ -225,3 +244,4 @@ class KVSSinkIncidents:
             self._since = None
             self._count = 0
             self._reported = False
+            self._reported_rank = len(_TELLING)

@@ -109,6 +109,7 @@ class StreamSession:
         self._error: str | None = None
         self._write_started = 0.0
         self._stall_reported = False
+        self._start_failure: str | None = None  # the _on_start() failure kind, while it lasts
         self._tap: PipelineTap | None = None
         self._name = type(owner).__name__
         self._thread = threading.Thread(target=self._run, name=f"{self._name}-stream", daemon=True)
@@ -209,11 +210,20 @@ class StreamSession:
         self._stall_reported = False
         try:
             owner._on_start()
-        except Exception:
-            self._log.exception("_on_start() failed")
+        except Exception as exc:
+            # Once per incident (a kind of failure): retries are logged at DEBUG.
+            if type(exc).__name__ != self._start_failure:
+                self._log.error("Cannot start, will retry: %s: %s", type(exc).__name__, exc,
+                                exc_info=True)  # fmt: skip
+            else:
+                self._log.debug("Still cannot start: %s: %s", type(exc).__name__, exc)
+            self._start_failure = type(exc).__name__
             self._on_state(self, SpyGlassState.ERROR)
             self._call_on_stop()
             return None
+        if self._start_failure is not None:
+            self._log.info("Starts again after: %s", self._start_failure)
+            self._start_failure = None
         pipeline = ""
         try:
             pipeline = owner._get_pipeline(fmt.fps, fmt.width, fmt.height)
