@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start a local OCI registry (Debian's docker-registry, distribution v2) on
-# 127.0.0.1:5000 only, as a background process (no systemd here). Idempotent:
+# the REGISTRY pin (127.0.0.1:5000) only, as a background process (no systemd here). Idempotent:
 # does nothing when the registry already answers. 127.0.0.0/8 registries are
 # insecure-allowed by default in Docker, so no daemon configuration is needed.
 #
@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-addr=${REGISTRY_ADDR:-127.0.0.1:5000}
+addr=${REGISTRY_ADDR:-$(python3 "$BACKPACK_ROOT/build/pins.py" REGISTRY)}
 state=${REGISTRY_STATE:-/var/lib/backpack-registry}
 config=$state/config.yml
 pidfile=$state/registry.pid
