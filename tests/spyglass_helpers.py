@@ -66,6 +66,18 @@ class DecodedVideo:
     rate: float
 
 
+def assert_file_rate(rate: float, expected: float) -> None:
+    """A written file's frame rate is ``expected`` (1 %). OpenCV 5.0 hands GStreamer the
+    writer's fps truncated to an integer (cap_gstreamer.cpp, gst_util_uint64_scale_int), so
+    under cv2 >= 5 the file may run up to one frame per second slower than asked."""
+    import cv2
+
+    if int(cv2.__version__.split(".")[0]) >= 5:
+        assert expected - 1 - 0.01 * expected <= rate <= expected * 1.01, (rate, expected)
+    else:
+        assert abs(rate - expected) <= 0.01 * expected, (rate, expected)
+
+
 def decode_file(path: str) -> DecodedVideo:
     """Decode every video frame of ``path`` with PyAV (FFmpeg)."""
     with av.open(path) as container:

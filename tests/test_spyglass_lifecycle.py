@@ -14,7 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from spyglass_helpers import PALETTE, FakeClock, color_frame, decode_file, palette_index
+from spyglass_helpers import (
+    PALETTE,
+    FakeClock,
+    assert_file_rate,
+    color_frame,
+    decode_file,
+    palette_index,
+)
 
 from backpack.spyglass import FileSpyGlass, H264Settings, SpyGlassState, load_environment
 
@@ -52,7 +59,7 @@ def test_readme_loop_fed_from_a_list_writes_a_decodable_file(
     video = decode_file(str(tmp_path / "debug-0.mkv"))
     assert (video.width, video.height) == (320, 240)
     # A list arrives in a burst: its "rate" is meaningless; the stated default is used.
-    assert video.rate == pytest.approx(FALLBACK_FPS, rel=0.01)
+    assert_file_rate(video.rate, FALLBACK_FPS)
     assert any("key-int-max=60 " in m for m in _pipelines(caplog)), _pipelines(caplog)
     assert any("outside" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
     indices = [palette_index(frame) for frame in video.frames]
@@ -77,7 +84,7 @@ def test_stop_during_warmup_writes_the_frames_at_the_rate_measured_so_far(tmp_pa
 
     video = decode_file(str(path))
     assert (video.width, video.height) == (192, 108)
-    assert video.rate == pytest.approx(12.5, rel=0.01)
+    assert_file_rate(video.rate, 12.5)
     assert [palette_index(frame) for frame in video.frames] == [i % 8 for i in range(40)]
 
 
@@ -89,7 +96,7 @@ def test_stop_after_a_single_warmup_frame_writes_it_at_the_default_rate(tmp_path
     spyglass.put(color_frame(5, 128, 96))
     spyglass.stop_streaming()
     video = decode_file(str(path))
-    assert video.rate == pytest.approx(FALLBACK_FPS, rel=0.01)
+    assert_file_rate(video.rate, FALLBACK_FPS)
     assert [palette_index(frame) for frame in video.frames] == [5]
 
 
@@ -122,7 +129,7 @@ def test_exit_without_stop_finalizes_open_files(tmp_path: Path) -> None:
     video = decode_file(str(streaming))  # an MP4 only decodes when EOS finalized it
     assert [palette_index(frame) for frame in video.frames] == [i % 8 for i in range(12)]
     video = decode_file(str(warming))
-    assert video.rate == pytest.approx(10, rel=0.01)
+    assert_file_rate(video.rate, 10)
     assert [palette_index(frame) for frame in video.frames] == list(range(7))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,7 +60,9 @@ class Doctor:
         camera_timeout: float = 20.0,
     ) -> None:
         self._dotenv_path = dotenv_path
-        self._region = region
+        # AWS_REGION as the other AWS SDKs (and kvssink's environment) read it; boto3 reads
+        # AWS_DEFAULT_REGION itself.
+        self._region = region or os.environ.get("AWS_REGION") or None
         self._kvs_stream = kvs_stream
         self._camera = camera
         self._camera_timeout = camera_timeout
