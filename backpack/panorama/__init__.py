@@ -22,7 +22,12 @@ from __future__ import annotations
 from backpack.panorama.camera import CameraKind, CameraSource, CameraStatus
 from backpack.panorama.errors import ApplicationStopped, ProjectError, UnsupportedFeatureError
 from backpack.panorama.media import media
-from backpack.panorama.models import ModelRunner, ONNXModelRunner
+from backpack.panorama.models import (
+    ModelRunner,
+    ONNXModelRunner,
+    ReferenceModelRunner,
+    load_model,
+)
 from backpack.panorama.node import node
 from backpack.panorama.outputs import OutputSpec
 from backpack.panorama.project import Parameter, Project, load_project
@@ -39,9 +44,11 @@ __all__ = [
     "Parameter",
     "Project",
     "ProjectError",
+    "ReferenceModelRunner",
     "Runtime",
     "RuntimeConfig",
     "UnsupportedFeatureError",
+    "load_model",
     "load_project",
     "media",
     "node",

@@ -28,7 +28,7 @@ from backpack.panorama import sdk
 from backpack.panorama.camera import Camera, CameraSource, CameraStatus
 from backpack.panorama.errors import ApplicationStopped, ProjectError
 from backpack.panorama.media import media
-from backpack.panorama.models import ModelRunner, ONNXModelRunner
+from backpack.panorama.models import ModelRunner, load_model
 from backpack.panorama.node import MediaInputPort, MediaOutputPort, ParameterPort, Ports, activate
 from backpack.panorama.outputs import OutputSpec
 from backpack.panorama.parameters import convert_parameter
@@ -124,7 +124,7 @@ class Runtime:
                 f"model nodes {missing} have no ONNX file: pass --model NODE=PATH.onnx "
                 "(Neo-compiled artifacts only run on the appliance)"
             )
-        return {name: ONNXModelRunner(path) for name, path in self.config.models.items()}
+        return {name: load_model(path) for name, path in self.config.models.items()}
 
     # -- what the SDK objects call ---------------------------------------------------------------
 

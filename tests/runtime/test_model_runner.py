@@ -1,19 +1,38 @@
-"""ONNXModelRunner: a detector built here (onnx), run by ONNX Runtime, checked numerically."""
+"""Model runners: a detector built here (onnx), run by ONNX Runtime and by ONNX's reference
+evaluator, checked numerically against NumPy."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Union
 
 import numpy as np
 import pytest
 from runtime_helpers import make_model, reference_detector
 
-from backpack.panorama import ONNXModelRunner
+from backpack.panorama import ONNXModelRunner, ReferenceModelRunner, load_model
+
+Runner = Union[ONNXModelRunner, ReferenceModelRunner]
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> ONNXModelRunner:
-    return ONNXModelRunner(make_model(tmp_path_factory.mktemp("m") / "det.onnx"))
+@pytest.fixture(scope="module", params=["onnxruntime", "reference"])
+def runner(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Runner:
+    model = make_model(tmp_path_factory.mktemp("m") / "det.onnx")
+    if request.param == "reference":
+        return ReferenceModelRunner(model)
+    return ONNXModelRunner(model)
+
+
+def test_load_model_picks_the_runner_named_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = make_model(tmp_path / "det.onnx")
+    assert isinstance(load_model(model), ONNXModelRunner)  # installed here: the default
+    monkeypatch.setenv("BACKPACK_MODEL_RUNNER", "reference")
+    assert isinstance(load_model(model), ReferenceModelRunner)
+    monkeypatch.setenv("BACKPACK_MODEL_RUNNER", "tensorrt")
+    with pytest.raises(ValueError, match="BACKPACK_MODEL_RUNNER='tensorrt'"):
+        load_model(model)
 
 
 def _image(*boxes: tuple[int, int, int, int]) -> np.ndarray:
@@ -34,7 +53,7 @@ def _image(*boxes: tuple[int, int, int, int]) -> np.ndarray:
     ],
 )
 def test_outputs_match_numpy_reference(
-    runner: ONNXModelRunner, boxes: list[tuple[int, int, int, int]]
+    runner: Runner, boxes: list[tuple[int, int, int, int]]
 ) -> None:
     data = _image(*boxes)
     boxes_out, scores = runner.run({"data": data})
@@ -43,7 +62,7 @@ def test_outputs_match_numpy_reference(
     np.testing.assert_allclose(scores, expected_scores)
 
 
-def test_random_images_match_reference(runner: ONNXModelRunner) -> None:
+def test_random_images_match_reference(runner: Runner) -> None:
     rng = np.random.default_rng(7)
     for _ in range(20):
         data = (rng.random((1, 1, 32, 32)) * rng.uniform(0.3, 0.7)).astype(np.float32)
@@ -52,7 +71,9 @@ def test_random_images_match_reference(runner: ONNXModelRunner) -> None:
             np.testing.assert_allclose(got, expected, atol=1e-6)
 
 
-def test_inputs_are_cast_to_the_declared_dtype(runner: ONNXModelRunner) -> None:
+def test_inputs_are_cast_to_the_declared_dtype(
+    runner: Runner,
+) -> None:
     data = _image((4, 4, 8, 8)).astype(np.float64)
     boxes, _ = runner.run({"data": data})
     np.testing.assert_allclose(boxes, [[4 / 32, 4 / 32, 8 / 32, 8 / 32]])
@@ -60,12 +81,14 @@ def test_inputs_are_cast_to_the_declared_dtype(runner: ONNXModelRunner) -> None:
     assert runner.output_names == ("boxes", "scores")
 
 
-def test_wrong_input_name_names_the_model_inputs(runner: ONNXModelRunner) -> None:
+def test_wrong_input_name_names_the_model_inputs(
+    runner: Runner,
+) -> None:
     with pytest.raises(ValueError, match=r"missing \['data'\], unknown \['image'\]"):
         runner.run({"image": _image()})
 
 
-def test_wrong_shape_is_a_clear_error(runner: ONNXModelRunner) -> None:
+def test_wrong_shape_is_a_clear_error(runner: Runner) -> None:
     with pytest.raises(
         ValueError, match=r"shape \(1, 3, 32, 32\), the model expects \(1, 1, 32, 32\)"
     ):
