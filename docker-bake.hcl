@@ -21,21 +21,35 @@ variable "BACKPACK_VERSION" {
   default = "0.1.0"
 }
 
-# Base images. BASE_IMAGE, when set, is used for both architectures (a
-# multi-arch registry image such as the official Panorama application image);
-# otherwise the per-architecture local tags made by build/bootstrap-base-images.sh.
+# Architectures built and published (space-separated; e.g. ARCHES=amd64 for one).
+variable "ARCHES" {
+  default = "amd64 arm64"
+}
+
+# Base images. BASE_IMAGE, when set, is used for both architectures (a multi-arch
+# registry image); else BASE_IMAGE_<ARCH>, else the local per-architecture tag
+# ${BASE_REPO}:${DEBIAN_RELEASE}-<arch> that build/bootstrap-base-images.sh makes with
+# debootstrap. DEBIAN_RELEASE picks the release (bookworm or trixie: the package lists
+# name both, images/system/apt-install.sh chooses by the base's /etc/os-release).
+variable "DEBIAN_RELEASE" {
+  default = "bookworm"
+}
+variable "BASE_REPO" {
+  default = "backpack-local/debian"
+}
 variable "BASE_IMAGE" {
   default = ""
 }
 variable "BASE_IMAGE_AMD64" {
-  default = "backpack-local/debian:bookworm-amd64"
+  default = ""
 }
 variable "BASE_IMAGE_ARM64" {
-  default = "backpack-local/debian:bookworm-arm64"
+  default = ""
 }
-# Image of the build platform for the compile stages (cross toolchain host).
+# Image of the build platform for the compile stages (cross toolchain host); its
+# release must match the target's (same GCC as the target's libstdc++).
 variable "BUILD_IMAGE" {
-  default = "backpack-local/debian:bookworm-amd64"
+  default = ""
 }
 
 # OpenCV: compiled from the opencv-python sdist (PyPI), sha256-verified in the build.
@@ -97,8 +111,15 @@ variable "KVSSINK" {
 }
 
 # GStreamer comes from the base distribution; the label is checked at build time.
+# GSTREAMER_VERSION, when set, wins (any other base); else the release's.
 variable "GSTREAMER_VERSION" {
+  default = ""
+}
+variable "GSTREAMER_VERSION_BOOKWORM" {
   default = "1.22"
+}
+variable "GSTREAMER_VERSION_TRIXIE" {
+  default = "1.26"
 }
 
 # The Python package index pip uses inside the build: the build host's configured one
@@ -119,7 +140,22 @@ variable "IMAGE_SOURCE" {
 
 function "base_image" {
   params = [arch]
-  result = BASE_IMAGE != "" ? BASE_IMAGE : (arch == "arm64" ? BASE_IMAGE_ARM64 : BASE_IMAGE_AMD64)
+  result = (BASE_IMAGE != "" ? BASE_IMAGE
+    : arch == "arm64" && BASE_IMAGE_ARM64 != "" ? BASE_IMAGE_ARM64
+    : arch == "amd64" && BASE_IMAGE_AMD64 != "" ? BASE_IMAGE_AMD64
+  : "${BASE_REPO}:${DEBIAN_RELEASE}-${arch}")
+}
+
+function "build_image" {
+  params = []
+  result = BUILD_IMAGE != "" ? BUILD_IMAGE : "${BASE_REPO}:${DEBIAN_RELEASE}-amd64"
+}
+
+function "gstreamer_version" {
+  params = []
+  result = (GSTREAMER_VERSION != "" ? GSTREAMER_VERSION
+    : DEBIAN_RELEASE == "trixie" ? GSTREAMER_VERSION_TRIXIE
+  : GSTREAMER_VERSION_BOOKWORM)
 }
 
 function "image_ref" {
@@ -148,7 +184,7 @@ target "_common" {
     kvs-sources  = KVS_SOURCES_DIR
   }
   args = {
-    BUILD_IMAGE           = BUILD_IMAGE
+    BUILD_IMAGE           = build_image()
     OPENCV_PYTHON_VERSION = OPENCV_PYTHON_VERSION
     OPENCV_PYTHON_SHA256  = OPENCV_PYTHON_SHA256
     KVS_SDK_VERSION        = KVS_SDK_VERSION
@@ -159,7 +195,7 @@ target "_common" {
     KVS_PIC_SHA256         = KVS_PIC_SHA256
     KVS_PIC_NOTE           = KVS_PIC_NOTE
     KVSSINK                = KVSSINK == "present" ? KVS_SDK_VERSION : "absent"
-    GSTREAMER_VERSION     = GSTREAMER_VERSION
+    GSTREAMER_VERSION     = gstreamer_version()
     BACKPACK_VERSION      = BACKPACK_VERSION
     IMAGE_CREATED         = IMAGE_CREATED
     IMAGE_REVISION        = IMAGE_REVISION
@@ -172,7 +208,7 @@ target "_common" {
 target "base" {
   name      = "base-${arch}"
   inherits  = ["_common"]
-  matrix    = { arch = ["amd64", "arm64"] }
+  matrix    = { arch = split(" ", ARCHES) }
   platforms = ["linux/${arch}"]
   args      = { BASE_IMAGE = base_image(arch) }
   tags      = [image_ref(arch)]
@@ -181,7 +217,7 @@ target "base" {
 target "test" {
   name     = "test-${arch}"
   inherits = ["base-${arch}"]
-  matrix   = { arch = ["amd64", "arm64"] }
+  matrix   = { arch = split(" ", ARCHES) }
   target   = "test"
   tags     = ["backpack-local/base-test:${TAG}-${arch}"]
 }

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Bootstrap the offline base images (Debian bookworm, minbase) for amd64 and arm64
-# with debootstrap and import them as local images tagged per architecture:
-#   backpack-local/debian:bookworm-amd64, backpack-local/debian:bookworm-arm64
+# Bootstrap the offline base images (Debian $DEBIAN_RELEASE, minbase: bookworm by
+# default, trixie too) with debootstrap and import them as local images tagged per
+# architecture: $BASE_REPO:$DEBIAN_RELEASE-<arch>, e.g. backpack-local/debian:bookworm-arm64
 # Only used when no registry can supply a base image; skipped per architecture
 # when the tag already exists. arm64 runs its second stage under qemu (binfmt).
 #
-# Usage: build/bootstrap-base-images.sh [amd64] [arm64]
+# Usage: [DEBIAN_RELEASE=trixie] build/bootstrap-base-images.sh [amd64] [arm64]
 set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 mirror=${DEBIAN_MIRROR:-$(debian_mirror)}
 archs=("$@")
-((${#archs[@]})) || archs=(amd64 arm64)
+# shellcheck disable=SC2206
+((${#archs[@]})) || archs=($ARCHES)
 work=$BACKPACK_CACHE/rootfs
 mkdir -p "$work"
 
@@ -23,12 +24,12 @@ bootstrap() {
     log "$tag already present"
     return 0
   fi
-  dir=$work/$BASE_SUITE-$arch
-  tarball=$work/$BASE_SUITE-$arch.tar
+  dir=$work/$DEBIAN_RELEASE-$arch
+  tarball=$work/$DEBIAN_RELEASE-$arch.tar
   if [ ! -s "$tarball" ]; then
     rm -rf "$dir"
-    log "debootstrap $BASE_SUITE $arch -> $dir"
-    debootstrap --variant=minbase --arch="$arch" "$BASE_SUITE" "$dir" "$mirror" \
+    log "debootstrap $DEBIAN_RELEASE $arch -> $dir"
+    debootstrap --variant=minbase --arch="$arch" "$DEBIAN_RELEASE" "$dir" "$mirror" \
       >"$work/debootstrap-$arch.log" 2>&1 || {
       tail -20 "$work/debootstrap-$arch.log" >&2
       die "debootstrap $arch failed"
@@ -51,7 +52,7 @@ CMD ["bash"]
 DF
   log "importing $tag"
   "$DOCKER" buildx build --platform "linux/$arch" --load -t "$tag" \
-    --label "org.opencontainers.image.title=Debian $BASE_SUITE ($arch, debootstrap minbase)" \
+    --label "org.opencontainers.image.title=Debian $DEBIAN_RELEASE ($arch, debootstrap minbase)" \
     --label "org.opencontainers.image.source=$mirror" "$ctx" >&2
   rm -rf "$ctx"
 }

@@ -36,10 +36,11 @@ apt_install() {
 
 docker_up() { "$DOCKER" info >/dev/null 2>&1; }
 
-# Per-architecture tags of the bootstrapped (or user supplied) base images.
-BASE_REPO=${BASE_REPO:-backpack-local/debian}
-BASE_SUITE=${BASE_SUITE:-bookworm}
-base_tag() { echo "$BASE_REPO:$BASE_SUITE-$1"; }
+# Every pin of docker-bake.hcl (or its environment override) as a shell variable:
+# ARCHES, DEBIAN_RELEASE, BASE_REPO, REGISTRY, TAG, versions, ...
+eval "$(python3 "$BACKPACK_ROOT/build/pins.py" --shell)"
+# Per-architecture tags of the bootstrapped base images (bake's base_image default).
+base_tag() { echo "$BASE_REPO:$DEBIAN_RELEASE-$1"; }
 
 # The Docker packages taken from trixie (bookworm's 20.10 engine lacks named build
 # contexts); nothing else may leave the host's release (tests/image/test_host_safety.py).

@@ -4,13 +4,14 @@
 # registry (a real push and a real pull).
 #
 #   install-docker.sh -> bootstrap-base-images.sh -> registry.sh -> fetch-sources.sh
-#   -> bake base-amd64, base-arm64 (timed) -> publish.sh -> summary
+#   -> bake base-<arch> for every arch in one invocation (timed) -> publish.sh -> summary
 #
 # Environment overrides (all optional): BACKPACK_SOURCES_DIR (offline source archives,
 # e.g. a folder with kvs/*.tar.gz: kvssink is built from them; without it the upstream
 # tags when GitHub answers, else the image is built without kvssink and says so),
-# BASE_IMAGE / BASE_IMAGE_AMD64 / BASE_IMAGE_ARM64, REGISTRY, TAG, and every
-# variable of docker-bake.hcl. SKIP_PUBLISH=1 builds only.
+# ARCHES (e.g. "amd64"), DEBIAN_RELEASE (bookworm or trixie), BASE_IMAGE /
+# BASE_IMAGE_AMD64 / BASE_IMAGE_ARM64, REGISTRY, TAG, and every variable of
+# docker-bake.hcl. SKIP_PUBLISH=1 builds only.
 set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -18,9 +19,9 @@ cd "$BACKPACK_ROOT"
 t_start=$(date +%s)
 
 bash build/install-docker.sh
-# Bootstrap the local base images only when the default per-arch tags are used.
+# Bootstrap the local base images (DEBIAN_RELEASE) only when the default per-arch tags are used.
 if [ -z "${BASE_IMAGE:-}" ] && [ -z "${BASE_IMAGE_AMD64:-}${BASE_IMAGE_ARM64:-}" ]; then
-  bash build/bootstrap-base-images.sh amd64 arm64
+  bash build/bootstrap-base-images.sh $ARCHES
 fi
 bash build/registry.sh start
 bash build/fetch-sources.sh
@@ -30,23 +31,24 @@ source "$BACKPACK_ROOT/build/env.sh"
 log "kvssink: $KVSSINK ($(cat "$KVS_SOURCES_DIR/STATUS")) BACKPACK_VERSION=$BACKPACK_VERSION TAG=$TAG"
 
 mkdir -p "$BACKPACK_OUT"
-declare -A seconds
-for arch in amd64 arm64; do
-  log "bake base-$arch (log: $BACKPACK_OUT/build-$arch.log)"
-  t0=$(date +%s)
-  if ! "$DOCKER" buildx bake --progress=plain "base-$arch" >"$BACKPACK_OUT/build-$arch.log" 2>&1; then
-    tail -40 "$BACKPACK_OUT/build-$arch.log" >&2
-    die "bake base-$arch failed"
-  fi
-  seconds[$arch]=$(($(date +%s) - t0))
-  log "base-$arch built in ${seconds[$arch]} s"
-done
+# One bake for every architecture: BuildKit overlaps one's emulated package installs
+# with the other's compiles, which two bakes in a row cannot.
+targets=()
+for arch in $ARCHES; do targets+=("base-$arch"); done
+log "bake ${targets[*]} (log: $BACKPACK_OUT/build.log)"
+t0=$(date +%s)
+if ! "$DOCKER" buildx bake --progress=plain "${targets[@]}" >"$BACKPACK_OUT/build.log" 2>&1; then
+  tail -40 "$BACKPACK_OUT/build.log" >&2
+  die "bake ${targets[*]} failed"
+fi
+bake_seconds=$(($(date +%s) - t0))
+log "${targets[*]} built in $bake_seconds s"
 
 if [ "${SKIP_PUBLISH:-0}" != 1 ]; then
   bash build/publish.sh
 fi
 
 # Summary: build times, cache state and sizes (image vs its base), for bench/ too.
-python3 build/summary.py "$BACKPACK_OUT" "$REGISTRY/$IMAGE_NAME:$TAG" "$KVSSINK" \
-  "amd64=${seconds[amd64]}" "arm64=${seconds[arm64]}"
+# shellcheck disable=SC2086
+python3 build/summary.py "$BACKPACK_OUT" "$REGISTRY/$IMAGE_NAME:$TAG" "$KVSSINK" "$bake_seconds" $ARCHES
 log "main job done in $(($(date +%s) - t_start)) s; summary in $BACKPACK_OUT/build-summary.json"

@@ -1,11 +1,13 @@
-"""Write build/main.sh's summary once: build seconds, sizes, cache state, date.
+"""Write build/main.sh's summary once: bake seconds, sizes, cache state, date.
 
-The cache state of each architecture comes from its bake log: "cold" when the OpenCV
-compile step ran, "warm" when BuildKit had it cached. The summary goes to
-``out/build-summary.json`` (the last build) and ``out/build-summary-<state>.json``
-(the last cold, or warm, build), so a warm re-run never overwrites cold figures.
+main.sh bakes every architecture in one invocation, so the time is one figure for all
+of them (``bake_seconds``). The cache state of each architecture comes from the bake
+log (``out/build.log``): "cold" when its OpenCV compile step ran, "warm" when BuildKit
+had it cached. The summary goes to ``out/build-summary.json`` (the last build) and
+``out/build-summary-<state>.json`` (the last cold, or warm, build), so a warm re-run
+never overwrites cold figures.
 
-    python3 build/summary.py OUT REF KVSSINK amd64=SECONDS arm64=SECONDS
+    python3 build/summary.py OUT REF KVSSINK BAKE_SECONDS amd64 arm64
 """
 
 from __future__ import annotations
@@ -28,32 +30,35 @@ def inspect(ref: str, template: str) -> str:
     return done.stdout.strip()
 
 
-def cache_state(log: Path) -> str:
-    """'cold' if the log's OpenCV compile step ran, 'warm' if it was cached."""
+def cache_state(log: Path, arch: str) -> str:
+    """'cold' if the log's OpenCV compile step of ``arch`` ran, 'warm' if it was cached."""
     text = log.read_text(errors="replace") if log.is_file() else ""
-    step = re.search(r"^#(\d+) \[opencv-build [^\]]*\] RUN", text, re.M)
-    if step is None:
+    # One target: "[opencv-build 1/1] RUN"; several: "[base-arm64 opencv-build 1/1] RUN".
+    steps = re.findall(rf"^#(\d+) \[(?:base-{arch} )?opencv-build [^\]]*\] RUN", text, re.M)
+    if not steps:
         return "unknown"
-    return "warm" if re.search(rf"^#{step.group(1)} CACHED", text, re.M) else "cold"
+    cached = all(re.search(rf"^#{step} CACHED", text, re.M) for step in steps)
+    return "warm" if cached else "cold"
 
 
-def main(out: Path, ref: str, kvssink: str, timings: list[str]) -> int:
+def main(out: Path, ref: str, kvssink: str, bake_seconds: int, arches: list[str]) -> int:
     summary: dict[str, object] = {
         "tag": ref,
         "kvssink": kvssink,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "bake_seconds": bake_seconds,
+        "bake_arches": arches,
     }
     states = set()
-    print(f"\n{'arch':<8} {'build_s':>8} {'cache':>6} {'image_MB':>10} {'base_MB':>9} {'added_MB':>9}")
-    for item in timings:
-        arch, seconds = item.split("=")
+    print(f"\nbake of {' + '.join(arches)}: {bake_seconds} s (one invocation)")
+    print(f"{'arch':<8} {'cache':>6} {'image_MB':>10} {'base_MB':>9} {'added_MB':>9}")
+    for arch in arches:
         image = f"{ref}-{arch}"
         base = inspect(image, '{{index .Config.Labels "org.opencontainers.image.base.name"}}')
         image_bytes, base_bytes = int(inspect(image, "{{.Size}}")), int(inspect(base, "{{.Size}}"))
-        state = cache_state(out / f"build-{arch}.log")
+        state = cache_state(out / "build.log", arch)
         states.add(state)
         summary[arch] = {
-            "build_seconds": int(seconds),
             "cache": state,
             "image_bytes": image_bytes,
             "base_image": base,
@@ -61,14 +66,14 @@ def main(out: Path, ref: str, kvssink: str, timings: list[str]) -> int:
             "added_bytes": image_bytes - base_bytes,
         }
         mb = [f"{b / 1e6:.1f}" for b in (image_bytes, base_bytes, image_bytes - base_bytes)]
-        print(f"{arch:<8} {seconds:>8} {state:>6} {mb[0]:>10} {mb[1]:>9} {mb[2]:>9}")
-    text = json.dumps(summary, indent=2) + "\n"
-    (out / "build-summary.json").write_text(text)
+        print(f"{arch:<8} {state:>6} {mb[0]:>10} {mb[1]:>9} {mb[2]:>9}")
     overall = states.pop() if len(states) == 1 else "mixed"
     summary["cache"] = overall
-    (out / f"build-summary-{overall}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    text = json.dumps(summary, indent=2) + "\n"
+    (out / "build-summary.json").write_text(text)
+    (out / f"build-summary-{overall}.json").write_text(text)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]))
+    sys.exit(main(Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]))

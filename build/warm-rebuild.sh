@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Measure a warm rebuild after a change in backpack/ only, without touching the
 # working tree: copy the build context to a scratch directory, append a comment
-# to one library file there, and time `bake base-amd64` + `bake base-arm64` with
-# the same settings as build/main.sh (BuildKit's cache is content-addressed, so
+# to one library file there, and time one `bake base-amd64 base-arm64` with the
+# same settings as build/main.sh (BuildKit's cache is content-addressed, so
 # the copy shares every cached layer with the checkout). Prints JSON seconds.
 #
 # Usage: build/warm-rebuild.sh [file under backpack/ to change]
@@ -21,16 +21,14 @@ printf '\n# warm-rebuild probe %s\n' "$(date +%s%N)" >>"$scratch/$target_file"
 cd "$scratch"
 # Tags go to a scratch repository so the published images are left alone.
 export IMAGE_NAME=backpack/warm-probe
-declare -A seconds
-for arch in amd64 arm64; do
-  t0=$(date +%s.%N)
-  "$DOCKER" buildx bake --progress=plain "base-$arch" >"$BACKPACK_OUT/warm-rebuild-$arch.log" 2>&1 ||
-    { tail -30 "$BACKPACK_OUT/warm-rebuild-$arch.log" >&2; die "warm rebuild $arch failed"; }
-  seconds[$arch]=$(python3 -c "import time; print(round(time.time() - $t0, 1))")
+targets=()
+for arch in $ARCHES; do targets+=("base-$arch"); done
+t0=$(date +%s.%N)
+"$DOCKER" buildx bake --progress=plain "${targets[@]}" >"$BACKPACK_OUT/warm-rebuild.log" 2>&1 ||
+  { tail -30 "$BACKPACK_OUT/warm-rebuild.log" >&2; die "warm rebuild failed"; }
+seconds=$(python3 -c "import time; print(round(time.time() - $t0, 1))")
+for arch in $ARCHES; do
+  "$DOCKER" image rm "$REGISTRY/$IMAGE_NAME:$TAG-$arch" >/dev/null 2>&1 || true
 done
-"$DOCKER" image rm "$REGISTRY/backpack/warm-probe:$TAG-amd64" "$REGISTRY/backpack/warm-probe:$TAG-arm64" \
-  >/dev/null 2>&1 || true
-printf '{"changed": "%s", "amd64_seconds": %s, "arm64_seconds": %s, "total_seconds": %s}\n' \
-  "$target_file" "${seconds[amd64]}" "${seconds[arm64]}" \
-  "$(python3 -c "print(round(${seconds[amd64]} + ${seconds[arm64]}, 1))")" |
-  tee "$BACKPACK_OUT/warm-rebuild.json"
+printf '{"changed": "%s", "arches": "%s", "seconds": %s, "date": "%s"}\n' \
+  "$target_file" "$ARCHES" "$seconds" "$(date -u +%FT%TZ)" | tee "$BACKPACK_OUT/warm-rebuild.json"

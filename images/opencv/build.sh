@@ -1,12 +1,13 @@
 #!/bin/sh
 # Compile OpenCV from the opencv-python sdist (its bundled opencv/ tree) for
 # $TARGETARCH with the GStreamer videoio backend, headless, as one static
-# python3 extension `cv2` for Debian's python3.11. Runs on the build platform:
+# python3 extension `cv2` for the base's Debian python3 (3.11 on bookworm, 3.13 on
+# trixie: read from the sysroot). Runs on the build platform:
 # native gcc for amd64, aarch64-linux-gnu-gcc for arm64, both against /sysroot.
 #
 # Inputs:  /sdist/opencv_python-$OPENCV_PYTHON_VERSION.tar.gz (named context
 #          `opencv-sdist`), verified against $OPENCV_PYTHON_SHA256.
-# Output:  /out/usr/local/lib/python3.11/dist-packages/cv2.cpython-311-<triplet>.so
+# Output:  /out/usr/local/lib/python3.X/dist-packages/cv2.cpython-3X-<triplet>.so
 set -eu
 : "${OPENCV_PYTHON_VERSION:?}" "${OPENCV_PYTHON_SHA256:?}"
 . /images/toolchain/env.sh
@@ -19,15 +20,23 @@ work=/tmp/opencv
 rm -rf "$work" && mkdir -p "$work"
 tar -xzf "$sdist" -C "$work" --strip-components=1 "opencv_python-$OPENCV_PYTHON_VERSION/opencv"
 
-# CPU-dispatch variants edge hardware can use (Atom/Celeron/Core up to AVX2;
-# Cortex-A76/A78 in Raspberry Pi 5, Jetson Orin, Graviton 2/3): AVX-512, BF16
-# and SVE variants are dropped to cut the compile.
+# CPU baseline and dispatch: what edge hardware runs. amd64: x86-64-v2 (SSE4.2: every
+# Atom/Celeron since Silvermont, every Core since Nehalem) as the baseline, AVX2 as the
+# one dispatched variant (Haswell and later); AVX-512 and the SSE4.1/AVX/FP16 variants
+# are dropped to cut the compile. arm64: NEON baseline, FP16 and DOTPROD dispatched
+# (Cortex-A76/A78 in Raspberry Pi 5, Jetson Orin, Graviton 2/3); BF16/SVE dropped.
 case "$TARGETARCH" in
-  amd64) dispatch="SSE4_1;SSE4_2;AVX;FP16;AVX2" ;;
-  arm64) dispatch="NEON_FP16;NEON_DOTPROD" ;;
+  amd64) baseline="SSE4_2"; dispatch="AVX2" ;;
+  arm64) baseline="NEON"; dispatch="NEON_FP16;NEON_DOTPROD" ;;
 esac
 
-pyver=3.11
+# The target's Python and numpy, as the sysroot has them (numpy 2 moved its headers to _core).
+pyinc=$(ls -d "$SYSROOT"/usr/include/python3.* | sort -V | tail -1)
+pyver=${pyinc##*/python}
+numpy_inc=$(ls -d "$SYSROOT"/usr/lib/python3/dist-packages/numpy/_core/include \
+  "$SYSROOT"/usr/lib/python3/dist-packages/numpy/core/include 2>/dev/null | head -1)
+[ -n "$numpy_inc" ] || { echo "no numpy headers in the sysroot" >&2; exit 1; }
+echo "target python $pyver, numpy headers $numpy_inc"
 site=/usr/local/lib/python$pyver/dist-packages
 cmake -S "$work/opencv" -B "$work/build" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE=/images/toolchain/toolchain.cmake \
@@ -35,7 +44,7 @@ cmake -S "$work/opencv" -B "$work/build" -G Ninja \
   -DCMAKE_INSTALL_PREFIX=/usr/local \
   -DBUILD_LIST=core,imgproc,imgcodecs,videoio,features,python3 \
   -DBUILD_SHARED_LIBS=OFF \
-  -DCPU_DISPATCH="$dispatch" \
+  -DCPU_BASELINE="$baseline" -DCPU_DISPATCH="$dispatch" \
   -DBUILD_TESTS=OFF -DBUILD_PERF_TESTS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_opencv_apps=OFF \
   -DBUILD_DOCS=OFF -DBUILD_JAVA=OFF -DBUILD_opencv_java=OFF -DBUILD_opencv_js=OFF \
   -DBUILD_opencv_python2=OFF -DBUILD_opencv_python3=ON \
@@ -53,9 +62,9 @@ cmake -S "$work/opencv" -B "$work/build" -G Ninja \
   -DPYTHON3_EXECUTABLE=/usr/bin/python3 \
   -DPYTHON3_INCLUDE_PATH="$SYSROOT/usr/include/python$pyver" \
   -DPYTHON3_LIBRARIES="$SYSROOT/usr/lib/$TARGET_TRIPLET/libpython$pyver.so" \
-  -DPYTHON3_NUMPY_INCLUDE_DIRS="$SYSROOT/usr/lib/python3/dist-packages/numpy/core/include" \
+  -DPYTHON3_NUMPY_INCLUDE_DIRS="$numpy_inc" \
   -DPYTHON3_PACKAGES_PATH="$site" \
-  -DPYTHON3_CVPY_SUFFIX=".cpython-311-$TARGET_TRIPLET.so"
+  -DPYTHON3_CVPY_SUFFIX=".cpython-$(echo "$pyver" | tr -d .)-$TARGET_TRIPLET.so"
 
 grep -E "GStreamer|Python 3|Interpreter|Libraries|numpy|install path" "$work/build/CMakeCache.txt" >/dev/null || true
 ninja -C "$work/build" -j"$(nproc)"

@@ -11,7 +11,7 @@ done
 symlinks -cr /sysroot >/dev/null
 # Debian's cross g++ looks for its C++ headers under <sysroot>/usr/<triplet>/include
 # (it was configured with sysroot "/"): point that at the cross libstdc++ headers
-# of the build host (same GCC 12 as the target's libstdc++).
+# of the build host (BUILD_IMAGE is the target's release: the same GCC as its libstdc++).
 if [ -d "/usr/$TARGET_TRIPLET/include" ] && [ ! -e "/sysroot/usr/$TARGET_TRIPLET" ]; then
   ln -s "/usr/$TARGET_TRIPLET" "/sysroot/usr/$TARGET_TRIPLET"
 fi

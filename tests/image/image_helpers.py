@@ -11,7 +11,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "out"
-ARCHES = ("amd64", "arm64")
 MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}
 
 _spec = importlib.util.spec_from_file_location("pins", ROOT / "build" / "pins.py")
@@ -23,6 +22,8 @@ PINS: dict[str, str] = _pins_module.pins()
 REGISTRY = PINS["REGISTRY"]
 IMAGE_NAME = PINS["IMAGE_NAME"]
 TAG = PINS["TAG"]
+# The architectures built and published (ARCHES=amd64 tests one).
+ARCHES = tuple(PINS["ARCHES"].split())
 DOCKER = "/usr/bin/docker" if Path("/usr/bin/docker").exists() else "docker"
 
 

@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
-from image_helpers import docker_cli
+from image_helpers import PINS, docker_cli
 
 pytestmark = [pytest.mark.image, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
-BOOKWORM = "backpack-local/debian:bookworm-amd64"
+BOOKWORM = f"{PINS['BASE_REPO']}:bookworm-amd64"
 
 SCRIPT = r"""
 set -eu
