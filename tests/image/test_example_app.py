@@ -141,6 +141,17 @@ def test_example_app_runs_unchanged_to_files_and_kvs(
     assert all(box_edge_is_green(frame, RTSP_BOX) for frame in frames)
 
 
+def _object_shown_from(frames: list[Any]) -> int:
+    """Index of the first frame showing the camera's object (not all black).
+
+    The synthetic camera composites its white object over a black background from two live
+    sources: its first frame or two can be the background alone when the object's source
+    starts late (seen with the emulated arm64 camera, and on a loaded host). The model
+    rightly finds nothing there, so no box is drawn on them.
+    """
+    return next((i for i, frame in enumerate(frames) if frame.max() >= 64), len(frames))
+
+
 def _logs(name: str) -> str:
     """The container's output (backpack run logs to stderr), last lines."""
     done = subprocess.run(
@@ -158,6 +169,7 @@ def test_example_app_rtsp_output_is_watchable_from_outside_and_docker_stop_stops
     port = free_port()
     name = f"backpack-example-rtsp-{uuid.uuid4().hex[:8]}"
     camera = rtsp_camera.replace("//127.0.0.1:", "//host.docker.internal:")
+    assert camera != rtsp_camera  # the camera listens on all interfaces of the host
     docker_cli(
         "run", "-d", "--name", name, "--platform", f"linux/{arch}",
         "--add-host", "host.docker.internal:host-gateway", "-p", f"127.0.0.1:{port}:8554",
@@ -177,7 +189,9 @@ def test_example_app_rtsp_output_is_watchable_from_outside_and_docker_stop_stops
 
         assert wait_for(pulled, timeout=900, interval=2.0), _logs(name)
         assert all(frame.shape == (480, 640, 3) for frame in frames)
-        assert all(box_edge_is_green(frame, RTSP_BOX) for frame in frames[-5:]), _logs(name)
+        shown = [frame for frame in frames if frame.max() >= 64]  # see _object_shown_from
+        assert len(shown) >= 5, [frame.max() for frame in frames]
+        assert all(box_edge_is_green(frame, RTSP_BOX) for frame in shown), _logs(name)
         assert not any(box_edge_is_green(frame, FILE_BOX) for frame in frames)
         state = docker_cli("inspect", "-f", "{{.State.Running}}", name).strip()
         assert state == "true", _logs(name)  # it ran until stopped, no --frames
@@ -198,5 +212,7 @@ def test_example_app_rtsp_output_is_watchable_from_outside_and_docker_stop_stops
     video = decode_file(str(work / "annotated.mp4"))
     assert (video.width, video.height) == (640, 480)
     assert len(video.frames) == mp4["written"], summary
-    assert all(box_edge_is_green(frame, RTSP_BOX) for frame in video.frames)
+    start = _object_shown_from(video.frames)
+    assert start < 15, start  # only the camera's first second (15 fps) may lack its object
+    assert all(box_edge_is_green(frame, RTSP_BOX) for frame in video.frames[start:])
     assert not any(box_edge_is_green(frame, FILE_BOX) for frame in video.frames)
