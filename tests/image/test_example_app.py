@@ -107,10 +107,12 @@ def _showing_object(frames: list[Any]) -> list[Any]:
 def test_example_app_runs_unchanged_to_files_and_kvs(
     app_image: str, arch: str, work: Path, rtsp_camera: str, aws_env: str
 ) -> None:
+    # The file camera plays in real time from the app's start (10 s): under qemu the app's
+    # first frames take seconds, and a 3 s file left as few as 3 frames to camera_1's output.
     docker_cli(
         "run", "--rm", "--platform", f"linux/{arch}", "-v", f"{work}:/w",
         "--entrypoint", "python3", app_image, "/app/tools/camera.py", "file", "/w/door.mp4",
-        "--frames", "45", "--box", "0.5,0.25,0.25,0.25",
+        "--frames", "150", "--box", "0.5,0.25,0.25,0.25",
         timeout=600,
     )  # fmt: skip
     with KVSEndpoint() as endpoint:
