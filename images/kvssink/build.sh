@@ -58,6 +58,9 @@ use_local() {  # dependency CMakeLists.txt, directory
 use_local "$work/cpp/CMake/Dependencies/libkvscproducer-CMakeLists.txt" "$work/producer-c"
 use_local "$work/producer-c/CMake/Dependencies/libkvspic-CMakeLists.txt" "$work/pic"
 
+# PIC's Thread.c calls pthread_getname_np without _GNU_SOURCE, which declares it: GCC 14
+# (trixie) rejects the implicit declaration that GCC 12 (bookworm) only warned about.
+export CFLAGS="${CFLAGS:+$CFLAGS }-D_GNU_SOURCE"
 # shellcheck disable=SC2086
 cmake -S "$work/cpp" -B "$work/build" $cmake_args \
   -DCMAKE_BUILD_TYPE=Release \
