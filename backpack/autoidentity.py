@@ -24,13 +24,15 @@ import os
 import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Union, cast
+from typing import Any, cast
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.paginate import Paginator
 from botocore.utils import validate_region_name
+
+from backpack._types import PathLike
 
 __all__ = [
     "APPLICATION_INSTANCE_ID_ENV",
@@ -53,8 +55,6 @@ IDENTITY_ENV = {
     "device_name": "BACKPACK_DEVICE_NAME",
 }
 """Field -> environment variable read when neither the API nor an identity file answered."""
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 
 class IdentitySource(enum.Enum):

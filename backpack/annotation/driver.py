@@ -7,12 +7,10 @@ import logging
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, Generic, Iterable, Sequence, TypeVar
 
+from backpack._types import Clock
 from backpack.annotation.annotations import Annotation, TimestampAnnotation
 
 TargetT = TypeVar("TargetT")
-
-Clock = Callable[[], datetime.datetime]
-"""A zero-argument callable returning the current local time (naive or aware)."""
 
 
 class AnnotationDriver(ABC, Generic[TargetT]):

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from backpack._types import Clock
 from backpack.annotation.annotations import (
     Annotation,
     BoundingBoxAnnotation,
@@ -21,7 +22,7 @@ from backpack.annotation.annotations import (
     TimestampAnnotation,
 )
 from backpack.annotation.color import Color
-from backpack.annotation.driver import AnnotationDriver, Clock
+from backpack.annotation.driver import AnnotationDriver
 from backpack.annotation.geometry import Point
 from backpack.annotation.truetype import DEFAULT_FONTS, TrueTypeText
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Set
 
+from backpack._types import Clock
 from backpack.annotation.annotations import (
     Annotation,
     BoundingBoxAnnotation,
@@ -14,7 +15,7 @@ from backpack.annotation.annotations import (
     RectAnnotation,
     TimestampAnnotation,
 )
-from backpack.annotation.driver import AnnotationDriver, Clock
+from backpack.annotation.driver import AnnotationDriver
 
 _AddRect = Callable[[float, float, float, float], Any]
 _AddLabel = Callable[[str, float, float], Any]

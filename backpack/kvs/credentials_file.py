@@ -35,19 +35,15 @@ import os
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Union
 
 import boto3
 
+from backpack._types import Clock, PathLike
 from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
 from backpack.kvs.properties import format_property
 from backpack.kvs.sources import KVSCredentialsSource, SessionCredentialsSource
-
-PathLike = Union[str, "os.PathLike[str]"]
-Clock = Callable[[], datetime]
 
 EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 

@@ -7,8 +7,9 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, Union
+from typing import Any
 
+from backpack._types import PathLike
 from backpack.kvs.controlplane import KVSStreamUnavailableError, check_stream
 from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
 from backpack.kvs.credentials_file import EXPIRATION_FORMAT, KVSFileCredentialsHandler
@@ -19,8 +20,6 @@ from backpack.kvs.sdklog import KVSSinkIncidents, KVSSinkLog
 from backpack.kvs.static import StaticCredentialsHandler
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 KVSSINK = "kvssink"
 

@@ -20,10 +20,11 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, MutableMapping
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
+from backpack._types import PathLike
 from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.environment import load_environment
@@ -31,8 +32,6 @@ from backpack.spyglass.frame import Frame, check_frame
 from backpack.spyglass.state import SpyGlassState
 from backpack.spyglass.stream import Log, StreamSession, StreamSettings
 from backpack.spyglass.warmup import StreamFormat, Warmup
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 _EXIT_STOP_TIMEOUTS = 3  # at exit, open SpyGlasses get this many stop_timeouts to finish
 

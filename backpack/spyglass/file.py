@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
+from backpack._types import PathLike
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 _MUXERS = {"mp4": "mp4mux", "mkv": "matroskamux"}
 _SUFFIXES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mp4", ".mkv": "mkv"}
