@@ -12,3 +12,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 Clock = Callable[[], datetime.datetime]
 """A zero-argument callable returning the current time (its users say naive local or aware)."""
+
+PropertyValue = Union[str, int, float, bool]
+"""The value of a GStreamer element property in a ``gst-launch``-style description."""

@@ -19,13 +19,13 @@ import boto3
 import pytest
 from kvs_helpers import ROLE_ARN, caller_arn
 
+from backpack._gst_launch import format_property
 from backpack.kvs import (
     AssumeRoleCredentialsSource,
     KVSCredentials,
     KVSEnvironmentCredentialsHandler,
     KVSInlineCredentialsHandler,
 )
-from backpack.kvs.properties import format_property
 from backpack.kvs.redaction import redact, register_secrets
 
 ASSUMED_ROLE_ARN = re.compile(r"arn:aws:sts::123456789012:assumed-role/kvs-writer/.+")
@@ -257,7 +257,6 @@ def test_secrets_are_redacted_on_every_logger_and_later_handler(
         "backpack.kvs.credentials_file",
         "backpack.kvs.environment",
         "backpack.kvs.inline",
-        "backpack.kvs.properties",
         "backpack.kvs.redaction",
         "backpack.kvs.sources",
     ],

@@ -40,9 +40,9 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 
+from backpack._gst_launch import format_property
 from backpack._types import Clock, PathLike
 from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
-from backpack.kvs.properties import format_property
 from backpack.kvs.sources import KVSCredentialsSource, SessionCredentialsSource
 
 EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

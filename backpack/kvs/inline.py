@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from backpack._gst_launch import format_properties
 from backpack.kvs.credentials import KVSCredentials
-from backpack.kvs.properties import format_properties
 from backpack.kvs.static import StaticCredentialsHandler
 
 

@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from backpack._types import PathLike
+from backpack._gst_launch import format_properties
+from backpack._types import PathLike, PropertyValue
 from backpack.kvs.controlplane import KVSStreamUnavailableError, check_stream
 from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
 from backpack.kvs.credentials_file import EXPIRATION_FORMAT, KVSFileCredentialsHandler
 from backpack.kvs.inline import KVSInlineCredentialsHandler
-from backpack.kvs.properties import PropertyValue, format_properties
 from backpack.kvs.redaction import add_redaction
 from backpack.kvs.sdklog import KVSSinkIncidents, KVSSinkLog
 from backpack.kvs.static import StaticCredentialsHandler
