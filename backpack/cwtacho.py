@@ -23,17 +23,17 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
 
 from backpack._checks import check_executor, check_non_empty_str, check_positive_int
-
-from .timepiece import Tachometer
+from backpack.timepiece import Tachometer
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient

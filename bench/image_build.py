@@ -24,7 +24,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from bench.config import REPO, Config
 from bench.result import Result, Status, Target
@@ -46,7 +46,7 @@ ADDED_BUDGET_MB = 300.0
 BUILD_TIMEOUT = 4 * 3600.0
 
 
-def _script(name: str, env: Dict[str, str] | None = None) -> None:
+def _script(name: str, env: dict[str, str] | None = None) -> None:
     """Run ``build/<name>``; its log goes to ``out/bench-<name>.log``."""
     OUT.mkdir(parents=True, exist_ok=True)
     log = OUT / f"bench-{Path(name).stem}.log"
@@ -65,16 +65,16 @@ def _script(name: str, env: Dict[str, str] | None = None) -> None:
         raise RuntimeError(f"build/{name} failed (log: {log}):\n" + "\n".join(tail))
 
 
-def _load(path: Path) -> Dict[str, Any]:
+def _load(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text())
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object")
     return data
 
 
-def combine(summary: Dict[str, Any], warm: Dict[str, Any] | None, cold: bool) -> Dict[str, Any]:
+def combine(summary: dict[str, Any], warm: dict[str, Any] | None, cold: bool) -> dict[str, Any]:
     """Per-architecture figures from build/main.sh's summary and warm-rebuild.sh's output."""
-    arches: Dict[str, Any] = {}
+    arches: dict[str, Any] = {}
     for arch in ARCHES:
         item = summary.get(arch)
         if not isinstance(item, dict):
@@ -92,7 +92,7 @@ def combine(summary: Dict[str, Any], warm: Dict[str, Any] | None, cold: bool) ->
     return {"arches": arches}
 
 
-def measure() -> Dict[str, Any]:
+def measure() -> dict[str, Any]:
     """Cold build of both architectures, then the warm rebuild; save and return the figures."""
     started = datetime.datetime.now(datetime.timezone.utc)
     _script("prune-build-cache.sh")
@@ -105,7 +105,7 @@ def measure() -> Dict[str, Any]:
     return figures
 
 
-def rows_from(figures: Dict[str, Any], status: Status, note: str) -> List[Result]:
+def rows_from(figures: dict[str, Any], status: Status, note: str) -> list[Result]:
     """Table rows of :func:`combine`'s figures."""
     rows = []
     for arch, item in figures.get("arches", {}).items():
@@ -162,7 +162,7 @@ def _stamp(path: Path) -> str:
     return f"{moment:%Y-%m-%d %H:%M}Z"
 
 
-def recorded() -> List[Result]:
+def recorded() -> list[Result]:
     """Rows of the last measured run, or of build/main.sh's own records when newer."""
     summary_newer = SUMMARY.is_file() and (
         not RECORD.is_file() or SUMMARY.stat().st_mtime > RECORD.stat().st_mtime + 1
@@ -182,7 +182,7 @@ def recorded() -> List[Result]:
     )
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """Measure (with ``--with-image-build``) or report the recorded figures."""
     if config.with_image_build:
         return rows_from(measure(), Status.INFO, "measured in this run")

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from bench.config import REPO, Config
 from bench.measure import interleaved
@@ -50,7 +50,7 @@ def _serve(connection: Connection, directory: str) -> None:
     with KVSEndpoint(lifetime=3600) as endpoint:
         connection.send(endpoint.url)
         connection.recv()
-        counts: Dict[str, List[str]] = {}
+        counts: dict[str, list[str]] = {}
         for name in list(endpoint.streams):
             paths = endpoint.stream(name).write_sessions(Path(directory))
             counts[name] = [str(path) for path in paths]
@@ -96,7 +96,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
     server = context.Process(target=_serve, args=(child, str(work)), daemon=True)
     server.start()
     saved = {name: os.environ.get(name) for name in ("CONTROL_PLANE_URI", "AWS_DEFAULT_REGION")}
-    rounds: List[str] = []
+    rounds: list[str] = []
     try:
         if not parent.poll(60):
             raise RuntimeError("the fake KVS endpoint did not start within 60 s")
@@ -121,7 +121,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
         parent.send("stop")
         if not parent.poll(120):
             raise RuntimeError("the fake KVS endpoint did not save what it received")
-        received: Dict[str, List[str]] = parent.recv()
+        received: dict[str, list[str]] = parent.recv()
     finally:
         for key, value in saved.items():
             if value is None:
@@ -158,7 +158,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
     )
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """The kvssink row; a failure is reported as the row's error."""
     with tempfile.TemporaryDirectory(prefix="backpack-bench-kvs-") as tmp:
         try:

@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime
 import enum
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Sequence, Union
+from typing import Any, ClassVar, Union
 
 from backpack.annotation.color import Color
 from backpack.annotation.geometry import Point

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -26,7 +27,7 @@ from backpack.annotation.driver import AnnotationDriver
 from backpack.annotation.geometry import Point
 from backpack.annotation.truetype import DEFAULT_FONTS, TrueTypeText
 
-_CV2_MARKERS: Dict[MarkerStyle, int] = {
+_CV2_MARKERS: dict[MarkerStyle, int] = {
     MarkerStyle.CROSS: cv2.MARKER_CROSS,
     MarkerStyle.TILTED_CROSS: cv2.MARKER_TILTED_CROSS,
     MarkerStyle.STAR: cv2.MARKER_STAR,
@@ -39,7 +40,7 @@ _CV2_MARKERS: Dict[MarkerStyle, int] = {
 Image = npt.NDArray[np.uint8]
 """A BGR ``uint8`` image of shape ``(H, W, 3)``."""
 
-_TextSize = Tuple[int, int, int]  # width, height above baseline, depth below baseline
+_TextSize = tuple[int, int, int]  # width, height above baseline, depth below baseline
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -162,7 +163,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self._padding = label_padding
         self._background = bool(label_background)
         self._line_type = line_type
-        self._text_sizes: Dict[str, _TextSize] = {}
+        self._text_sizes: dict[str, _TextSize] = {}
         if fonts is not None and (
             isinstance(fonts, str) or not all(isinstance(f, str) for f in fonts)
         ):
@@ -170,7 +171,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         self._fonts = tuple(fonts) if fonts is not None else DEFAULT_FONTS
         self._truetype: TrueTypeText | None = None
         self._truetype_failed = False
-        self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
+        self._polylines: dict[tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
         try:
             self._measure("Ag")
         except cv2.error as exc:

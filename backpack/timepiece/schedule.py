@@ -13,12 +13,12 @@ import logging
 import math
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from backpack._checks import check_callable, check_executor, check_positive_int
-
-from .dispatch import dispatch
+from backpack.timepiece.dispatch import dispatch
 
 __all__ = ["AtSchedule", "IntervalSchedule", "OrdinalSchedule", "Schedule"]
 

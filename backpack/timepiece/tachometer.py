@@ -6,14 +6,14 @@ import datetime
 import logging
 import math
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any, Callable
+from typing import Any
 
 from backpack._checks import check_callable, check_executor
-
-from .clock import local_now
-from .dispatch import dispatch
-from .schedule import IntervalSchedule
+from backpack.timepiece.clock import local_now
+from backpack.timepiece.dispatch import dispatch
+from backpack.timepiece.schedule import IntervalSchedule
 
 __all__ = ["StatsCallback", "Tachometer"]
 
