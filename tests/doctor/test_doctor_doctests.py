@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["backpack.doctor.check", "backpack.doctor.render", "backpack.doctor.camera"]
+MODULES = ["backpack.doctor.check", "backpack.doctor.render", "backpack.doctor.rtsp_camera"]
 
 
 @pytest.mark.parametrize("name", MODULES)
