@@ -24,12 +24,12 @@ from backpack.kvs.credentials_file import (
 )
 from backpack.kvs.environment import KVSEnvironmentCredentialsHandler
 from backpack.kvs.inline import KVSInlineCredentialsHandler
+from backpack.kvs.kvssink import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
 from backpack.kvs.sources import (
     AssumeRoleCredentialsSource,
     KVSCredentialsSource,
     SessionCredentialsSource,
 )
-from backpack.kvs.spyglass import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
 
 __all__ = [
     "AssumeRoleCredentialsSource",

@@ -1,4 +1,4 @@
-"""KVSSpyGlass: restream frames to Amazon Kinesis Video Streams through ``kvssink``."""
+"""KVSSpyGlass: restream frames to Amazon Kinesis Video Streams through the ``kvssink`` element."""
 
 from __future__ import annotations
 
