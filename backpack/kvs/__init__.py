@@ -22,7 +22,7 @@ from backpack.kvs.credentials_file import (
     KVSRefreshStatus,
     format_credentials_file,
 )
-from backpack.kvs.environment import KVSEnvironmentCredentialsHandler
+from backpack.kvs.handlers import KVSEnvironmentCredentialsHandler
 from backpack.kvs.inline import KVSInlineCredentialsHandler
 from backpack.kvs.kvssink import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
 from backpack.kvs.sources import (
