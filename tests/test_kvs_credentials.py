@@ -256,7 +256,6 @@ def test_secrets_are_redacted_on_every_logger_and_later_handler(
         "backpack.kvs",
         "backpack.kvs.credentials_file",
         "backpack.kvs.handlers",
-        "backpack.kvs.inline",
         "backpack.kvs.redaction",
         "backpack.kvs.sources",
     ],

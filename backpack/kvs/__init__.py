@@ -16,14 +16,17 @@ camera frame and a Kinesis video stream):
 
 from __future__ import annotations
 
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
+from backpack.kvs.credentials import KVSCredentials
 from backpack.kvs.credentials_file import (
     KVSFileCredentialsHandler,
     KVSRefreshStatus,
     format_credentials_file,
 )
-from backpack.kvs.handlers import KVSEnvironmentCredentialsHandler
-from backpack.kvs.inline import KVSInlineCredentialsHandler
+from backpack.kvs.handlers import (
+    KVSCredentialsHandler,
+    KVSEnvironmentCredentialsHandler,
+    KVSInlineCredentialsHandler,
+)
 from backpack.kvs.kvssink import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
 from backpack.kvs.sources import (
     AssumeRoleCredentialsSource,

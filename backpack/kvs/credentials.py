@@ -1,18 +1,9 @@
-"""AWS credentials for ``kvssink`` and the abstract handler that hands them to it.
-
-``kvssink`` (the GStreamer element of the Kinesis Video Streams producer SDK) accepts credentials
-as element properties, as ``AWS_*`` environment variables or from a credentials file; a
-:class:`KVSCredentialsHandler` subclass picks one of these ways.
-"""
+"""One set of AWS credentials for ``kvssink``: :class:`KVSCredentials`."""
 
 from __future__ import annotations
 
-import abc
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from backpack.kvs.redaction import add_redaction, install_log_redaction, redact, register_secrets
 
 
 @dataclass(frozen=True)
@@ -50,38 +41,3 @@ class KVSCredentials:
     def is_temporary(self) -> bool:
         """Whether these are temporary credentials (they carry a session token)."""
         return self.session_token is not None
-
-
-class KVSCredentialsHandler(abc.ABC):
-    """Provides credentials to ``kvssink``: pipeline properties plus a start/stop lifecycle.
-
-    :class:`~backpack.kvs.KVSSpyGlass` appends :meth:`kvssink_str` to the ``kvssink`` element,
-    calls :meth:`start` when its pipeline opens and :meth:`stop` when it closes, and logs its
-    pipeline only through :meth:`redact`.
-
-    Creating any handler installs :func:`~backpack.kvs.redaction.install_log_redaction`, so
-    credentials do not leak through botocore's DEBUG logs either.
-    """
-
-    def __init__(self) -> None:
-        self._logger = logging.getLogger(type(self).__module__)
-        add_redaction(self._logger)
-        install_log_redaction()
-
-    @abc.abstractmethod
-    def kvssink_str(self) -> str:
-        """The ``kvssink`` properties carrying the credentials (may be empty)."""
-
-    def start(self) -> None:  # noqa: B027 - optional hook, a no-op by default
-        """Make credentials available to ``kvssink``; called before the pipeline opens."""
-
-    def stop(self) -> None:  # noqa: B027 - optional hook, a no-op by default
-        """Release what :meth:`start` set up; called after the pipeline closed."""
-
-    def redact(self, text: str) -> str:
-        """Return ``text`` (e.g. a pipeline description) with every secret masked as ``***``."""
-        return redact(text)
-
-    @staticmethod
-    def _register(credentials: KVSCredentials) -> None:
-        register_secrets(credentials.secret_access_key, credentials.session_token)

@@ -42,7 +42,8 @@ import boto3
 
 from backpack._gst_launch import format_property
 from backpack._types import Clock, PathLike
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
+from backpack.kvs.credentials import KVSCredentials
+from backpack.kvs.handlers import KVSCredentialsHandler
 from backpack.kvs.sources import KVSCredentialsSource, SessionCredentialsSource
 
 EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

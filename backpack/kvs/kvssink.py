@@ -12,12 +12,15 @@ from typing import Any
 from backpack._gst_launch import format_properties
 from backpack._types import PathLike, PropertyValue
 from backpack.kvs.controlplane import KVSStreamUnavailableError, check_stream
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
+from backpack.kvs.credentials import KVSCredentials
 from backpack.kvs.credentials_file import EXPIRATION_FORMAT, KVSFileCredentialsHandler
-from backpack.kvs.inline import KVSInlineCredentialsHandler
+from backpack.kvs.handlers import (
+    KVSCredentialsHandler,
+    KVSInlineCredentialsHandler,
+    StaticCredentialsHandler,
+)
 from backpack.kvs.redaction import add_redaction
 from backpack.kvs.sdklog import KVSSinkIncidents, KVSSinkLog
-from backpack.kvs.static import StaticCredentialsHandler
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
 
