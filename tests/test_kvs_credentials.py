@@ -257,7 +257,6 @@ def test_secrets_are_redacted_on_every_logger_and_later_handler(
         "backpack.kvs.credentials_file",
         "backpack.kvs.handlers",
         "backpack.kvs.redaction",
-        "backpack.kvs.sources",
     ],
 )
 def test_docstring_examples(name: str) -> None:

@@ -16,7 +16,12 @@ camera frame and a Kinesis video stream):
 
 from __future__ import annotations
 
-from backpack.kvs.credentials import KVSCredentials
+from backpack.kvs.credentials import (
+    AssumeRoleCredentialsSource,
+    KVSCredentials,
+    KVSCredentialsSource,
+    SessionCredentialsSource,
+)
 from backpack.kvs.credentials_file import (
     KVSFileCredentialsHandler,
     KVSRefreshStatus,
@@ -28,11 +33,6 @@ from backpack.kvs.handlers import (
     KVSInlineCredentialsHandler,
 )
 from backpack.kvs.kvssink import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
-from backpack.kvs.sources import (
-    AssumeRoleCredentialsSource,
-    KVSCredentialsSource,
-    SessionCredentialsSource,
-)
 
 __all__ = [
     "AssumeRoleCredentialsSource",

@@ -42,9 +42,8 @@ import boto3
 
 from backpack._gst_launch import format_property
 from backpack._types import Clock, PathLike
-from backpack.kvs.credentials import KVSCredentials
+from backpack.kvs.credentials import KVSCredentials, KVSCredentialsSource, SessionCredentialsSource
 from backpack.kvs.handlers import KVSCredentialsHandler
-from backpack.kvs.sources import KVSCredentialsSource, SessionCredentialsSource
 
 EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -154,8 +153,8 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             directory made for this handler and removed with it.
         boto3_session: where credentials come from (default ``boto3.Session()``), e.g. the
             Panorama application role's; botocore renews them 15 minutes before expiry.
-        source: any :class:`~backpack.kvs.sources.KVSCredentialsSource` instead of a session,
-            e.g. :class:`~backpack.kvs.sources.AssumeRoleCredentialsSource`.
+        source: any :class:`~backpack.kvs.credentials.KVSCredentialsSource` instead of a session,
+            e.g. :class:`~backpack.kvs.credentials.AssumeRoleCredentialsSource`.
         refresh_before: how long before expiration to fetch new credentials. The default,
             14 minutes, is just inside botocore's 15-minute advisory refresh window, so a
             session's refreshable credentials have been renewed when asked. Credentials that

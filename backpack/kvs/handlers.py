@@ -15,9 +15,8 @@ import os
 import boto3
 
 from backpack._gst_launch import format_properties
-from backpack.kvs.credentials import KVSCredentials
+from backpack.kvs.credentials import KVSCredentials, SessionCredentialsSource
 from backpack.kvs.redaction import add_redaction, install_log_redaction, redact, register_secrets
-from backpack.kvs.sources import SessionCredentialsSource
 
 _VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
