@@ -255,6 +255,7 @@ def test_secrets_are_redacted_on_every_logger_and_later_handler(
     [
         "backpack.kvs",
         "backpack.kvs.credentials_file",
+        "backpack.kvs.credentials_format",
         "backpack.kvs.handlers",
         "backpack.kvs.redaction",
     ],

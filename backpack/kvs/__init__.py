@@ -22,11 +22,8 @@ from backpack.kvs.credentials import (
     KVSCredentialsSource,
     SessionCredentialsSource,
 )
-from backpack.kvs.credentials_file import (
-    KVSFileCredentialsHandler,
-    KVSRefreshStatus,
-    format_credentials_file,
-)
+from backpack.kvs.credentials_file import KVSFileCredentialsHandler, KVSRefreshStatus
+from backpack.kvs.credentials_format import format_credentials_file
 from backpack.kvs.handlers import (
     KVSCredentialsHandler,
     KVSEnvironmentCredentialsHandler,

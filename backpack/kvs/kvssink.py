@@ -6,14 +6,14 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from backpack._gst_launch import format_properties
 from backpack._types import PathLike, PropertyValue
 from backpack.kvs.controlplane import KVSStreamUnavailableError, check_stream
 from backpack.kvs.credentials import KVSCredentials
-from backpack.kvs.credentials_file import EXPIRATION_FORMAT, KVSFileCredentialsHandler
+from backpack.kvs.credentials_file import KVSFileCredentialsHandler
+from backpack.kvs.credentials_format import read_credentials_file
 from backpack.kvs.handlers import (
     KVSCredentialsHandler,
     KVSInlineCredentialsHandler,
@@ -316,15 +316,11 @@ class KVSSpyGlass(SpyGlass):
 
 
 def _read_credentials_file(path: str) -> KVSCredentials:
-    """Parse kvssink's credentials file (see :mod:`backpack.kvs.credentials_file`)."""
+    """The credentials in kvssink's file, or :class:`KVSStreamUnavailableError` saying why not."""
     try:
-        with open(path, encoding="ascii") as stream:
-            tokens = stream.read().split()
+        credentials = read_credentials_file(path)
     except OSError as exc:
         raise KVSStreamUnavailableError(f"credentials file unreadable: {exc}") from None
-    if len(tokens) == 3 and tokens[0] == "CREDENTIALS":
-        return KVSCredentials(tokens[1], tokens[2])
-    if len(tokens) == 5 and tokens[0] == "CREDENTIALS":
-        expiration = datetime.strptime(tokens[2], EXPIRATION_FORMAT).replace(tzinfo=timezone.utc)
-        return KVSCredentials(tokens[1], tokens[3], tokens[4], expiration)
-    raise KVSStreamUnavailableError(f"credentials file {path} is not in kvssink's format")
+    if credentials is None:
+        raise KVSStreamUnavailableError(f"credentials file {path} is not in kvssink's format")
+    return credentials
