@@ -25,6 +25,7 @@ from backpack.kvs.credentials_format import (
     write_atomically,
 )
 from backpack.kvs.handlers import KVSCredentialsHandler
+from backpack.spyglass.backoff import Backoff
 
 # Temporary credentials whose source does not tell their expiration are assumed to live this long.
 _UNKNOWN_LIFETIME = timedelta(hours=1)
@@ -117,8 +118,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             source if source is not None else SessionCredentialsSource(boto3_session)
         )
         self._refresh_before = refresh_before
-        self._retry_initial = retry_initial
-        self._retry_max = retry_max
+        self._retry = Backoff(retry_initial.total_seconds(), 2.0, retry_max.total_seconds())
         self._clock: Clock = clock if clock is not None else _utc_now
         self._poll = poll_interval.total_seconds()
         if credentials_path is None:
@@ -271,7 +271,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
     def _fail(self, now: datetime, reason: str) -> None:
         with self._lock:
             self._failures += 1
-            delay = min(self._retry_max, self._retry_initial * 2 ** min(self._failures - 1, 32))
+            delay = timedelta(seconds=self._retry.delay(self._failures - 1))
             self._last_error = self.redact(reason)
             self._next_refresh = now + delay
             failures = self._failures
