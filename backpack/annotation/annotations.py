@@ -1,7 +1,7 @@
 """Annotation value types: what to draw, in normalized coordinates, independent of the backend.
 
-Every annotation is a frozen dataclass validated at construction, so a bad value fails where it
-is created (with the field and the value in the message), never in the middle of rendering.
+Every annotation is a frozen dataclass validated at construction (why: ``docs/design.md``,
+backpack.annotation).
 
 Validation policy (the same for every type):
     * Points must be :class:`Point` instances (whose own policy refuses NaN and infinities;

@@ -1,16 +1,11 @@
 """TrueType text for labels that OpenCV's Hershey fonts cannot draw (anything beyond ASCII).
 
-Each character is drawn from the first font of a chain that has a glyph for it (read from the
-font's ``cmap`` with fontTools), so one label can mix Latin with accents, Greek, Cyrillic, CJK
-and (monochrome) emoji. Glyphs are rasterized by Pillow (FreeType), once per text and color,
-and blended onto the frame from that cache; nothing is allocated for a cached text.
-
-Needs the optional extra ``backpack[truetype]`` (Pillow and fontTools) and font files. The
-default chain is Debian's (``apt-get install fonts-dejavu-core fonts-wqy-microhei
-fonts-symbola``): DejaVu Sans (Latin, Greek, Cyrillic, many symbols), WenQuanYi Micro Hei
-(Chinese, Japanese kana, Korean Hangul) and Symbola (emoji, drawn in the text color). Missing
-files are skipped. Text is laid out left to right without shaping (no Arabic joining, no
-emoji sequences).
+Each character comes from the first font of the chain with a glyph for it, so one label can mix
+scripts and (monochrome) emoji. Needs the optional extra ``backpack[truetype]`` (Pillow and
+fontTools) and font files; the default chain is Debian's (``apt-get install fonts-dejavu-core
+fonts-wqy-microhei fonts-symbola``), missing files are skipped. Text is laid out left to right
+without shaping (no Arabic joining, no emoji sequences). How: ``docs/design.md``
+(backpack.annotation).
 
 Example:
     >>> import numpy as np

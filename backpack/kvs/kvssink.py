@@ -96,8 +96,7 @@ class KVSSpyGlass(SpyGlass):
         check_stream: before each start of kvssink, check with boto3 (bounded) that the
             stream exists, creating it if missing, and that the service accepts the
             credentials (see :mod:`backpack.kvs.controlplane`); a refusal is logged with the
-            service's reason and the start is retried with backoff. kvssink itself retries
-            such refusals for minutes and then crashed the process in our measurements.
+            service's reason and the start is retried with backoff.
         sink: for debugging, a GStreamer description that replaces the ``kvssink`` element,
             e.g. ``"matroskamux ! filesink location=/tmp/kvs.mkv"`` to record exactly the
             H.264 stream KVS would get. The credentials handler still starts and stops; no
@@ -117,15 +116,16 @@ class KVSSpyGlass(SpyGlass):
     ending in ``.pem``) is the CA for https, read once per process at the first kvssink start;
     ``AWS_DEFAULT_REGION`` overrides ``stream_region``. The control-plane check follows them.
 
-    Example:
-        >>> spyglass = KVSSpyGlass(
+    Example (illustrative, not run as a doctest: it needs the appliance's ``.env`` file, a
+    camera frame and a Kinesis video stream):
+        >>> spyglass = KVSSpyGlass(  # doctest: +SKIP
         ...     stream_region="us-east-1",
         ...     stream_name="panorama-video",
         ...     credentials_handler=KVSFileCredentialsHandler(),
         ...     dotenv_path="/panorama/.env",
         ... )
-        >>> spyglass.start_streaming()
-        >>> spyglass.put(frame)  # in the frame loop
+        >>> spyglass.start_streaming()  # doctest: +SKIP
+        >>> spyglass.put(frame)  # in the frame loop  # doctest: +SKIP
     """
 
     def __init__(
