@@ -2,7 +2,7 @@
 
 Ours is :class:`backpack.kvs.KVSSpyGlass` streaming through the real ``kvssink`` (found on
 ``GST_PLUGIN_PATH``) to the local fake Kinesis Video Streams endpoint of the tests
-(``tests/kvs_endpoint.py``: control plane, PutMedia with fragment acks), which runs in a
+(``tests/kvs/kvs_endpoint.py``: control plane, PutMedia with fragment acks), which runs in a
 spawned child process so that its CPU is not counted as ours. The baseline is
 :class:`backpack.spyglass.FileSpyGlass` writing Matroska to a temporary file. Both get the
 same :class:`~backpack.spyglass.H264Settings`, the same 1280x720 frames (captured from
@@ -44,7 +44,7 @@ NAME = "kvssink cost: CPU per 1280x720 frame, KVSSpyGlass to a local endpoint vs
 
 def _serve(connection: Connection, directory: str) -> None:
     """Child process: run the fake endpoint until told to stop, then save what it got."""
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "tests" / "kvs"))
     from kvs_endpoint import KVSEndpoint  # type: ignore[import-not-found]
 
     with KVSEndpoint(lifetime=3600) as endpoint:

@@ -43,11 +43,11 @@ fi
 # backpack.kvs or backpack.annotation).
 tests=(
   tests/test_moto_fixture.py
-  tests/test_timepiece.py
-  tests/test_timepiece_readme.py
-  tests/test_cwtacho.py
-  tests/test_faults_cloudwatch.py
-  tests/test_autoidentity.py
+  tests/timepiece/test_timepiece.py
+  tests/timepiece/test_timepiece_readme.py
+  tests/cwtacho/test_cwtacho.py
+  tests/cwtacho/test_faults_cloudwatch.py
+  tests/autoidentity/test_autoidentity.py
 )
 # Run from tests/ so the installed package, not the source tree, is imported.
 cd tests

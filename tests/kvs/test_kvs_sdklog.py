@@ -1,5 +1,5 @@
 """The docstring examples of backpack.kvs.sdklog (the real SDK log is read in the streaming
-tests: tests/test_kvs_streaming.py, tests/test_kvs_faults_streaming.py)."""
+tests: tests/kvs/test_kvs_streaming.py, tests/kvs/test_kvs_faults_streaming.py)."""
 
 from __future__ import annotations
 
