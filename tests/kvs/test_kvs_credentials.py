@@ -6,8 +6,6 @@ parsed back and checked against moto's GetCallerIdentity.
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import io
 import logging
 import os
@@ -248,20 +246,3 @@ def test_secrets_are_redacted_on_every_logger_and_later_handler(
     assert secret not in isolated_text
     assert "myapp.isolated token ***" in isolated_text
     assert "ValueError: rejected ***" in isolated_text
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "backpack.kvs",
-        "backpack.kvs.credentials_file",
-        "backpack.kvs.credentials_format",
-        "backpack.kvs.handlers",
-        "backpack.kvs.redaction",
-    ],
-)
-def test_docstring_examples(name: str) -> None:
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
