@@ -1,13 +1,8 @@
 """SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV.
 
 This module holds the public API, the warmup and the life-cycle state; the streaming engine
-(thread, open/close/rescue, retry, stall detection) is :mod:`backpack.spyglass.stream`.
-
-Which thread owns what in a :class:`SpyGlass`: the frame loop (``put``, ``start_streaming``,
-``stop_streaming``; at exit, the exit handler instead) owns the warmup, the backlog and the
-requested format; ``_state`` and ``_session`` are written under ``_lock`` by the frame loop
-and by the streaming thread (through :meth:`SpyGlass._set_state`, only for the current
-session) and read without it.
+(thread, open/close/rescue, retry, stall detection) is :mod:`backpack.spyglass.stream`. Which
+thread owns what: ``docs/design.md`` (backpack.spyglass).
 """
 
 from __future__ import annotations
