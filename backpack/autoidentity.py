@@ -24,13 +24,16 @@ import os
 import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Union, cast
+from typing import Any, cast
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.paginate import Paginator
 from botocore.utils import validate_region_name
+
+from backpack._checks import check_non_empty_str, check_positive_int
+from backpack._types import PathLike
 
 __all__ = [
     "APPLICATION_INSTANCE_ID_ENV",
@@ -53,8 +56,6 @@ IDENTITY_ENV = {
     "device_name": "BACKPACK_DEVICE_NAME",
 }
 """Field -> environment variable read when neither the API nor an identity file answered."""
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 
 class IdentitySource(enum.Enum):
@@ -126,20 +127,14 @@ class AutoIdentity:
         identity_file: PathLike | None = None,
         fallback: bool = True,
     ) -> None:
-        if not isinstance(device_region, str):
-            raise TypeError(f"device_region must be a str, got {type(device_region).__name__}")
-        if not device_region:
-            raise ValueError("device_region must not be empty")
+        check_non_empty_str("device_region", device_region)
         try:
             validate_region_name(device_region)
         except BotoCoreError:
             raise ValueError(
                 f"device_region {device_region!r} is not a valid AWS region name (like 'us-east-1')"
             ) from None
-        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
-            raise TypeError(f"max_attempts must be an int, got {type(max_attempts).__name__}")
-        if max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+        check_positive_int("max_attempts", max_attempts)
         if page_size is not None and (isinstance(page_size, bool) or page_size < 1):
             raise ValueError(f"page_size must be a positive int or None, got {page_size!r}")
         self._logger = logging.getLogger(type(self).__name__)

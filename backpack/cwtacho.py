@@ -23,15 +23,17 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
 
-from .timepiece import Tachometer
+from backpack._checks import check_executor, check_non_empty_str, check_positive_int
+from backpack.timepiece import Tachometer
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -108,19 +110,10 @@ class CWTachometer(Tachometer):
         botocore_config: Config | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
-        for label, value in (("namespace", namespace), ("metric_name", metric_name)):
-            if not isinstance(value, str):
-                raise TypeError(f"{label} must be a str, got {type(value).__name__}")
-            if not value:
-                raise ValueError(f"{label} must not be empty")
-        if isinstance(max_backlog, bool) or not isinstance(max_backlog, int):
-            raise TypeError(f"max_backlog must be an int, got {type(max_backlog).__name__}")
-        if max_backlog < 1:
-            raise ValueError(f"max_backlog must be at least 1, got {max_backlog}")
-        if executor is not None and not isinstance(executor, Executor):
-            raise TypeError(
-                f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
-            )
+        check_non_empty_str("namespace", namespace)
+        check_non_empty_str("metric_name", metric_name)
+        check_positive_int("max_backlog", max_backlog)
+        check_executor(executor)
         super().__init__(self._enqueue, stats_interval, None, clock)
         self._namespace = namespace
         self._metric_name = metric_name

@@ -7,8 +7,8 @@ import datetime
 import sys
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence
 
 from bench.config import REPO, Config
 from bench.report import table, write_json
@@ -17,7 +17,7 @@ from bench.result import Result, Status
 GROUPS = ("timepiece", "annotation", "spyglass", "kvssink", "panorama", "preview", "image")
 
 
-def _runner(group: str) -> Callable[[Config], List[Result]]:
+def _runner(group: str) -> Callable[[Config], list[Result]]:
     # Imported lazily so that one group's missing dependency cannot break the others.
     if group == "timepiece":
         from bench import timepiece_overhead
@@ -89,8 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups = args.only or list(GROUPS)
     started = datetime.datetime.now(datetime.timezone.utc)
     clock = time.monotonic()
-    results: List[Result] = []
-    durations: Dict[str, float] = {}
+    results: list[Result] = []
+    durations: dict[str, float] = {}
     for group in groups:
         print(f"== {group} ...", file=sys.stderr, flush=True)
         group_started = time.monotonic()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime
 import time
-from typing import Any, Callable, List, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import cv2
 import numpy as np
@@ -42,11 +43,11 @@ TIMESTAMP_POINT = (0.02, 0.04)
 Image = NDArray[np.uint8]
 """A BGR uint8 frame of shape (H, W, 3)."""
 
-Box = Tuple[float, float, float, float]
+Box = tuple[float, float, float, float]
 """Normalized x1, y1, x2, y2."""
 
 
-def scene_boxes() -> List[Box]:
+def scene_boxes() -> list[Box]:
     """100 boxes on a 10x10 grid, each inside its cell with room for a label above it."""
     boxes = []
     for row in range(GRID_ROWS):
@@ -59,12 +60,12 @@ def scene_boxes() -> List[Box]:
     return boxes
 
 
-def scene_labels() -> List[str]:
+def scene_labels() -> list[str]:
     """One label per box."""
     return [f"person {index:02d} 0.{97 - index % 50:02d}" for index in range(len(scene_boxes()))]
 
 
-def scene_labels_unicode() -> List[str]:
+def scene_labels_unicode() -> list[str]:
     """One non-ASCII label per box: accented Latin, CJK and emoji in turn."""
     kinds = ("personne été {:02d} 0.{:02d}", "行人 {:02d} 0.{:02d}", "🚗 voiture {:02d} 0.{:02d}")
     return [kinds[index % 3].format(index, 97 - index % 50) for index in range(len(scene_boxes()))]
@@ -103,7 +104,7 @@ def raw_cv2_renderer(now: Callable[[], datetime.datetime]) -> Callable[[Image], 
 
 def _label_box(
     text: str, x: int, y: int
-) -> Tuple[Tuple[int, int], Tuple[int, int], Tuple[int, int]]:
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
     """Background box corners and text origin of a label whose baseline starts at (x, y).
 
     The scene keeps every label inside the frame, so the driver's edge shifting never applies.
@@ -118,7 +119,7 @@ def _label_box(
 
 
 def backpack_renderer(
-    now: Callable[[], datetime.datetime], labels: List[str] | None = None
+    now: Callable[[], datetime.datetime], labels: list[str] | None = None
 ) -> Callable[[Image], None]:
     """The scene through ``OpenCVImageAnnotationDriver.render`` (annotations built once)."""
     from backpack.annotation import (
@@ -129,7 +130,7 @@ def backpack_renderer(
         TimestampAnnotation,
     )
 
-    annotations: List[Any] = []
+    annotations: list[Any] = []
     for x1, y1, x2, y2 in scene_boxes():
         annotations.append(RectAnnotation(point1=Point(x1, y1), point2=Point(x2, y2)))
     texts = scene_labels() if labels is None else labels
@@ -206,9 +207,9 @@ def check_identical() -> int:
     return int(np.count_nonzero(np.any(ours != raw, axis=2)))
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """Compare the driver with raw cv2 and with supervision; figures are ms per frame."""
-    rows: List[Result] = []
+    rows: list[Result] = []
     differing = check_identical()
     ours_sample = _timed(backpack_renderer(datetime.datetime.now), config.render_number)
     raw = interleaved(

@@ -24,7 +24,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from bench.config import REPO, Config
 from bench.result import Result, Status, Target
@@ -50,7 +50,7 @@ ADDED_BUDGET_MB = 300.0
 BUILD_TIMEOUT = 4 * 3600.0
 
 
-def _script(name: str, env: Dict[str, str] | None = None) -> None:
+def _script(name: str, env: dict[str, str] | None = None) -> None:
     """Run ``build/<name>``; its log goes to ``out/bench-<name>.log``."""
     OUT.mkdir(parents=True, exist_ok=True)
     log = OUT / f"bench-{Path(name).stem}.log"
@@ -69,16 +69,16 @@ def _script(name: str, env: Dict[str, str] | None = None) -> None:
         raise RuntimeError(f"build/{name} failed (log: {log}):\n" + "\n".join(tail))
 
 
-def _load(path: Path) -> Dict[str, Any]:
+def _load(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text())
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object")
     return data
 
 
-def combine(summary: Dict[str, Any], warm: Dict[str, Any] | None, cold: bool) -> Dict[str, Any]:
+def combine(summary: dict[str, Any], warm: dict[str, Any] | None, cold: bool) -> dict[str, Any]:
     """Figures from build/main.sh's summary and warm-rebuild.sh's output."""
-    arches: Dict[str, Any] = {}
+    arches: dict[str, Any] = {}
     states = []
     for arch in ARCHES:
         item = summary.get(arch)
@@ -101,7 +101,7 @@ def combine(summary: Dict[str, Any], warm: Dict[str, Any] | None, cold: bool) ->
     }
 
 
-def measure() -> Dict[str, Any]:
+def measure() -> dict[str, Any]:
     """Cold build of both architectures, then the warm rebuild; save and return the figures."""
     started = datetime.datetime.now(datetime.timezone.utc)
     _script("prune-build-cache.sh")
@@ -114,7 +114,7 @@ def measure() -> Dict[str, Any]:
     return figures
 
 
-def rows_from(figures: Dict[str, Any], status: Status, note: str) -> List[Result]:
+def rows_from(figures: dict[str, Any], status: Status, note: str) -> list[Result]:
     """Table rows of :func:`combine`'s figures."""
     rows = []
     if "bake_s" not in figures:  # a record from before the one-invocation bake
@@ -186,7 +186,7 @@ def _stamp(path: Path) -> str:
     return f"{moment:%Y-%m-%d %H:%M}Z"
 
 
-def recorded() -> List[Result]:
+def recorded() -> list[Result]:
     """Rows of the last measured run, or of build/main.sh's own records when newer."""
     summary_newer = SUMMARY.is_file() and (
         not RECORD.is_file() or SUMMARY.stat().st_mtime > RECORD.stat().st_mtime + 1
@@ -206,7 +206,7 @@ def recorded() -> List[Result]:
     )
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """Measure (with ``--with-image-build``) or report the recorded figures."""
     if config.with_image_build:
         return rows_from(measure(), Status.INFO, "measured in this run")

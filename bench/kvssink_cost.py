@@ -2,7 +2,7 @@
 
 Ours is :class:`backpack.kvs.KVSSpyGlass` streaming through the real ``kvssink`` (found on
 ``GST_PLUGIN_PATH``) to the local fake Kinesis Video Streams endpoint of the tests
-(``tests/kvs_endpoint.py``: control plane, PutMedia with fragment acks), which runs in a
+(``tests/kvs/kvs_endpoint.py``: control plane, PutMedia with fragment acks), which runs in a
 spawned child process so that its CPU is not counted as ours. The baseline is
 :class:`backpack.spyglass.FileSpyGlass` writing Matroska to a temporary file. Both get the
 same :class:`~backpack.spyglass.H264Settings`, the same 1280x720 frames (captured from
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from bench.config import REPO, Config
 from bench.measure import interleaved
@@ -44,13 +44,13 @@ NAME = "kvssink cost: CPU per 1280x720 frame, KVSSpyGlass to a local endpoint vs
 
 def _serve(connection: Connection, directory: str) -> None:
     """Child process: run the fake endpoint until told to stop, then save what it got."""
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "tests" / "kvs"))
     from kvs_endpoint import KVSEndpoint  # type: ignore[import-not-found]
 
     with KVSEndpoint(lifetime=3600) as endpoint:
         connection.send(endpoint.url)
         connection.recv()
-        counts: Dict[str, List[str]] = {}
+        counts: dict[str, list[str]] = {}
         for name in list(endpoint.streams):
             paths = endpoint.stream(name).write_sessions(Path(directory))
             counts[name] = [str(path) for path in paths]
@@ -96,7 +96,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
     server = context.Process(target=_serve, args=(child, str(work)), daemon=True)
     server.start()
     saved = {name: os.environ.get(name) for name in ("CONTROL_PLANE_URI", "AWS_DEFAULT_REGION")}
-    rounds: List[str] = []
+    rounds: list[str] = []
     try:
         if not parent.poll(60):
             raise RuntimeError("the fake KVS endpoint did not start within 60 s")
@@ -121,7 +121,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
         parent.send("stop")
         if not parent.poll(120):
             raise RuntimeError("the fake KVS endpoint did not save what it received")
-        received: Dict[str, List[str]] = parent.recv()
+        received: dict[str, list[str]] = parent.recv()
     finally:
         for key, value in saved.items():
             if value is None:
@@ -158,7 +158,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
     )
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """The kvssink row; a failure is reported as the row's error."""
     with tempfile.TemporaryDirectory(prefix="backpack-bench-kvs-") as tmp:
         try:

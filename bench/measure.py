@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import statistics
 import timeit
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Tuple
+from typing import Any
 
 Sample = Callable[[], float]
 """Runs one measurement and returns its figure (e.g. seconds per operation)."""
@@ -19,8 +20,8 @@ class Comparison:
     were taken seconds apart, so slow drift of the machine cancels out within a round.
     """
 
-    ours_samples: Tuple[float, ...]
-    baseline_samples: Tuple[float, ...]
+    ours_samples: tuple[float, ...]
+    baseline_samples: tuple[float, ...]
 
     @property
     def ours(self) -> float:
@@ -40,7 +41,7 @@ class Comparison:
             for o, b in zip(self.ours_samples, self.baseline_samples)
         )
 
-    def details(self, scale: float = 1.0) -> Dict[str, Any]:
+    def details(self, scale: float = 1.0) -> dict[str, Any]:
         """The raw samples (multiplied by ``scale``) for the JSON record."""
         return {
             "rounds": len(self.ours_samples),
@@ -64,8 +65,8 @@ def interleaved(ours: Sample, baseline: Sample, rounds: int, warmup: bool = True
     if warmup:
         ours()
         baseline()
-    ours_samples: List[float] = []
-    baseline_samples: List[float] = []
+    ours_samples: list[float] = []
+    baseline_samples: list[float] = []
     for index in range(rounds):
         if index % 2 == 0:
             ours_samples.append(ours())

@@ -19,7 +19,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List
 
 import cv2
 import numpy as np
@@ -125,8 +124,8 @@ def run_ours(url: str, frames: int, work: Path) -> dict[str, float]:
 
     app = work / "app.py"
     app.write_text(APP)
-    stamps: List[float] = []
-    seen: List[int] = []
+    stamps: list[float] = []
+    seen: list[int] = []
 
     def hook(streams: list) -> None:  # type: ignore[type-arg]
         for stream in streams:
@@ -147,7 +146,7 @@ def run_ours(url: str, frames: int, work: Path) -> dict[str, float]:
             status_interval=3600,
         ),
     )
-    cpu: List[float] = []
+    cpu: list[float] = []
     original = runtime.next_streams
 
     def timed() -> list:  # type: ignore[type-arg]
@@ -191,12 +190,12 @@ def run_baseline(url: str, frames: int, work: Path) -> float:
     return (end - start) / frames
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """The three rows of this group."""
     frames = 60 if config.spyglass_frames < 100 else 300
     rounds = max(2, config.spyglass_rounds)
     camera = _Camera(_free_port())
-    details: List[dict[str, float]] = []
+    details: list[dict[str, float]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)

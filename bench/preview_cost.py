@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, List
+from typing import Any
 
 import cv2
 import numpy as np
@@ -74,7 +74,7 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _frames(count: int) -> List[Frame]:
+def _frames(count: int) -> list[Frame]:
     rng = np.random.default_rng(7)
     base = cv2.resize(rng.integers(0, 255, (90, 160, 3), np.uint8), (WIDTH, HEIGHT))
     return [np.roll(base, 8 * index, axis=1) for index in range(min(count, 60))]
@@ -83,7 +83,7 @@ def _frames(count: int) -> List[Frame]:
 class AppLoop:
     """The frame loop: copy, annotate, optionally ``put``; CPU seconds per frame."""
 
-    def __init__(self, frames: List[Frame], count: int, preview: Any, paced: bool) -> None:
+    def __init__(self, frames: list[Frame], count: int, preview: Any, paced: bool) -> None:
         self.frames = frames
         self.count = count
         self.preview = preview
@@ -110,7 +110,7 @@ class AppLoop:
         return (_cpu() - start_cpu) / self.count
 
 
-def cpu_rows(config: Config) -> List[Result]:
+def cpu_rows(config: Config) -> list[Result]:
     """Preview CPU per frame with no viewer and with one, vs the loop without a preview."""
     from backpack.spyglass import PreviewSpyGlass
 
@@ -118,7 +118,7 @@ def cpu_rows(config: Config) -> List[Result]:
     frames = _frames(count)
     preview = PreviewSpyGlass(port=0)
     preview.start_streaming()
-    rows: List[Result] = []
+    rows: list[Result] = []
     try:
         idle = AppLoop(frames, count * 20, preview, paced=False)
         comparison = interleaved(
@@ -175,7 +175,7 @@ class Feeder:
     """Puts ``frames[color]`` at FPS from a thread; notes when the first frame of a new colour
     was put (wall clock, as the browser's)."""
 
-    def __init__(self, preview: Any, frames: List[Frame]) -> None:
+    def __init__(self, preview: Any, frames: list[Frame]) -> None:
         self.preview = preview
         self.frames = frames
         self.color = 0
@@ -223,7 +223,7 @@ def latency_row(config: Config) -> Result:
     feeder = Feeder(preview, [np.full((HEIGHT, WIDTH, 3), c, np.uint8) for c in colors])
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    latencies: List[float] = []
+    latencies: list[float] = []
     with tempfile.TemporaryDirectory(prefix="backpack-bench-chromium-") as profile, feeder:
         for flag in (
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -266,9 +266,9 @@ def latency_row(config: Config) -> Result:
     )
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """All preview figures; one failing figure is reported and the others still run."""
-    rows: List[Result] = []
+    rows: list[Result] = []
     for name, figure in (("preview CPU", cpu_rows), ("preview latency", latency_row)):
         try:
             produced = figure(config)

@@ -7,8 +7,9 @@ import json
 import os
 import platform
 import subprocess
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence
+from typing import Any
 
 from bench.config import REPO, Config
 from bench.result import Result
@@ -31,8 +32,8 @@ def _number(value: float | None) -> str:
 
 def table(results: Sequence[Result]) -> str:
     """A plain-text table: one row per result, notes listed underneath."""
-    rows: List[Sequence[str]] = [COLUMNS]
-    notes: List[str] = []
+    rows: list[Sequence[str]] = [COLUMNS]
+    notes: list[str] = []
     for index, result in enumerate(results, start=1):
         unit = f" {result.unit}" if result.unit else ""
         ours = _number(result.ours) + (unit if result.ours is not None else "")
@@ -67,9 +68,9 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
-def environment() -> Dict[str, Any]:
+def environment() -> dict[str, Any]:
     """What the figures were measured on."""
-    info: Dict[str, Any] = {
+    info: dict[str, Any] = {
         "python": platform.python_version(),
         "machine": platform.machine(),
         "platform": platform.platform(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict
+from typing import Any
 
 
 class Status(enum.Enum):
@@ -70,7 +70,7 @@ class Result:
     target: Target | None = None
     status: Status = Status.INFO
     note: str = ""
-    details: Dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def judged(
@@ -84,7 +84,7 @@ class Result:
         ratio: float,
         target: Target,
         note: str = "",
-        details: Dict[str, Any] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> Result:
         """A row whose status is ``PASS`` or ``MISS`` by ``target.met(ratio)``."""
         status = Status.PASS if target.met(ratio) else Status.MISS
@@ -101,7 +101,7 @@ class Result:
             details=dict(details or {}),
         )
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of this row."""
         return {
             "group": self.group,

@@ -20,9 +20,10 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, List, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,7 +64,7 @@ def _caps(width: int, height: int, fps: int) -> str:
     return f"video/x-raw,format=BGR,width={width},height={height},framerate={fps}/1"
 
 
-def capture_frames(count: int, width: int, height: int, fps: int = FPS) -> List[Frame]:
+def capture_frames(count: int, width: int, height: int, fps: int = FPS) -> list[Frame]:
     """The first ``count`` frames of the baseline's ``videotestsrc``, as BGR arrays."""
     import cv2
 
@@ -72,7 +73,7 @@ def capture_frames(count: int, width: int, height: int, fps: int = FPS) -> List[
         "appsink sync=false"
     )
     capture = cv2.VideoCapture(description, cv2.CAP_GSTREAMER)
-    frames: List[Frame] = []
+    frames: list[Frame] = []
     try:
         while len(frames) < count:
             ok, frame = capture.read()
@@ -119,7 +120,7 @@ class StreamRun:
     put: int
     written: int
     dropped: int
-    rss_kib: Tuple[int, ...] = ()
+    rss_kib: tuple[int, ...] = ()
 
 
 def _wait(condition: Callable[[], bool], what: str) -> None:
@@ -157,7 +158,7 @@ def stream_ours(
     spyglass = _new_spyglass(path, width, height, fps)
     if count and not hasattr(spyglass, "written_frames"):
         raise RuntimeError("SpyGlass has no written_frames: cannot pace a lossless run")
-    rss: List[int] = []
+    rss: list[int] = []
     pool = len(frames)
     put = spyglass.put
     cpu_start, wall_start = _cpu_self(), time.perf_counter()
@@ -183,7 +184,7 @@ def stream_ours(
     return StreamRun(cpu, wall, count, written, spyglass.dropped_frames, tuple(rss))
 
 
-def stream_baseline(count: int, width: int, height: int, path: Path) -> Tuple[float, float]:
+def stream_baseline(count: int, width: int, height: int, path: Path) -> tuple[float, float]:
     """Run the gst-launch baseline; return (child CPU seconds, wall seconds)."""
     description = baseline_pipeline(count, width, height, FPS, path)
     cpu_start, wall_start = _cpu_children(), time.perf_counter()
@@ -200,7 +201,7 @@ def cpu_per_frame(config: Config, work: Path) -> Result:
     count = config.spyglass_frames
     frames = capture_frames(count, WIDTH, HEIGHT)
     ours_path, base_path = work / "ours.mkv", work / "baseline.mkv"
-    runs: List[StreamRun] = []
+    runs: list[StreamRun] = []
 
     def ours() -> float:
         run = stream_ours(frames, ours_path, count=count)
@@ -254,8 +255,8 @@ def sustained_rate(config: Config, work: Path) -> Result:
     seconds = config.throughput_seconds
     base_count = config.throughput_baseline_frames
     pool = capture_frames(100, WIDTH, HEIGHT)
-    runs: List[StreamRun] = []
-    decoded: List[int] = []
+    runs: list[StreamRun] = []
+    decoded: list[int] = []
 
     def ours() -> float:
         path = work / f"throughput-{len(runs)}.mkv"
@@ -353,9 +354,9 @@ def rss_flatness(config: Config, work: Path) -> Result:
     )
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """All SpyGlass figures; one failing figure is reported and the others still run."""
-    rows: List[Result] = []
+    rows: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="backpack-bench-") as tmp:
         for name, figure in (
             ("CPU per streamed frame", cpu_per_frame),

@@ -7,8 +7,6 @@ Both sides run as statements compiled into the same timeit loop (~100k iteration
 
 from __future__ import annotations
 
-from typing import List
-
 from bench.config import Config
 from bench.measure import interleaved, per_call
 from bench.result import Result, Status, Target
@@ -61,7 +59,7 @@ watch = MinimalWatch()
 """
 
 
-def run(config: Config) -> List[Result]:
+def run(config: Config) -> list[Result]:
     """Measure both overheads (and the context-manager floor); figures are ns per call."""
     number = config.timeit_number
     rows = []

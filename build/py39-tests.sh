@@ -43,14 +43,17 @@ fi
 # backpack.kvs or backpack.annotation).
 tests=(
   tests/test_moto_fixture.py
-  tests/test_timepiece.py
-  tests/test_timepiece_readme.py
-  tests/test_cwtacho.py
-  tests/test_faults_cloudwatch.py
-  tests/test_autoidentity.py
+  tests/timepiece/test_timepiece.py
+  tests/timepiece/test_timepiece_readme.py
+  tests/cwtacho/test_cwtacho.py
+  tests/cwtacho/test_faults_cloudwatch.py
+  tests/autoidentity/test_autoidentity.py
 )
+# The docstring examples (--doctest-modules) of the modules that import neither gi nor cv2,
+# from the installed package (--pyargs).
+doctests=(backpack.timepiece backpack.cwtacho backpack.autoidentity backpack._checks backpack._gst_launch)
 # Run from tests/ so the installed package, not the source tree, is imported.
 cd tests
 "$venv/bin/python" -c 'import sys; print("py39-tests:", sys.version.split()[0])'
 "$venv/bin/python" -m pytest -p no:cacheprovider --rootdir "$here" -c "$here/pyproject.toml" \
-  "${tests[@]#tests/}" "$@"
+  --pyargs "${tests[@]#tests/}" "${doctests[@]}" "$@"

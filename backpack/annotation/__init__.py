@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+from backpack._types import Clock
 from backpack.annotation.annotations import (
     Annotation,
     BoundingBoxAnnotation,
@@ -29,7 +30,7 @@ from backpack.annotation.annotations import (
     TimestampAnnotation,
 )
 from backpack.annotation.color import Color
-from backpack.annotation.driver import AnnotationDriver, Clock
+from backpack.annotation.driver import AnnotationDriver
 from backpack.annotation.geometry import Point
 from backpack.annotation.opencv_driver import OpenCVImageAnnotationDriver
 from backpack.annotation.panorama_driver import PanoramaMediaAnnotationDriver

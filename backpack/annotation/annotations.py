@@ -1,7 +1,7 @@
 """Annotation value types: what to draw, in normalized coordinates, independent of the backend.
 
-Every annotation is a frozen dataclass validated at construction, so a bad value fails where it
-is created (with the field and the value in the message), never in the middle of rendering.
+Every annotation is a frozen dataclass validated at construction (why: ``docs/design.md``,
+backpack.annotation).
 
 Validation policy (the same for every type):
     * Points must be :class:`Point` instances (whose own policy refuses NaN and infinities;
@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime
 import enum
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Sequence, Union
+from typing import Any, ClassVar, Union
 
 from backpack.annotation.color import Color
 from backpack.annotation.geometry import Point

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Tuple
+from typing import Any, ClassVar
 
 _HEX_COLOR = re.compile(r"#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})")
 
@@ -41,8 +41,8 @@ class Color:
     r: int
     g: int
     b: int
-    bgr: Tuple[int, int, int] = field(init=False, repr=False, compare=False)
-    contrast_bgr: Tuple[int, int, int] = field(init=False, repr=False, compare=False)
+    bgr: tuple[int, int, int] = field(init=False, repr=False, compare=False)
+    contrast_bgr: tuple[int, int, int] = field(init=False, repr=False, compare=False)
 
     RED: ClassVar[Color]
     GREEN: ClassVar[Color]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Dict, Generic, Iterable, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
 
+from backpack._types import Clock
 from backpack.annotation.annotations import Annotation, TimestampAnnotation
 
 TargetT = TypeVar("TargetT")
-
-Clock = Callable[[], datetime.datetime]
-"""A zero-argument callable returning the current local time (naive or aware)."""
 
 
 class AnnotationDriver(ABC, Generic[TargetT]):
@@ -37,7 +36,7 @@ class AnnotationDriver(ABC, Generic[TargetT]):
             raise TypeError(f"clock must be callable or None, got {type(clock).__name__}")
         self._clock: Clock = clock if clock is not None else datetime.datetime.now
         self._logger = logging.getLogger(type(self).__module__)
-        self._renderers: Dict[type, Callable[..., None]] = {}
+        self._renderers: dict[type, Callable[..., None]] = {}
 
     @abstractmethod
     def render(self, annotations: Iterable[Annotation], target: TargetT) -> TargetT:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
+from backpack._types import Clock
 from backpack.annotation.annotations import (
     Annotation,
     BoundingBoxAnnotation,
@@ -21,11 +23,12 @@ from backpack.annotation.annotations import (
     TimestampAnnotation,
 )
 from backpack.annotation.color import Color
-from backpack.annotation.driver import AnnotationDriver, Clock
+from backpack.annotation.driver import AnnotationDriver
 from backpack.annotation.geometry import Point
-from backpack.annotation.truetype import DEFAULT_FONTS, TrueTypeText
+from backpack.annotation.opencv_text import LabelText
+from backpack.annotation.truetype import DEFAULT_FONTS, Image
 
-_CV2_MARKERS: Dict[MarkerStyle, int] = {
+_CV2_MARKERS: dict[MarkerStyle, int] = {
     MarkerStyle.CROSS: cv2.MARKER_CROSS,
     MarkerStyle.TILTED_CROSS: cv2.MARKER_TILTED_CROSS,
     MarkerStyle.STAR: cv2.MARKER_STAR,
@@ -34,11 +37,6 @@ _CV2_MARKERS: Dict[MarkerStyle, int] = {
     MarkerStyle.TRIANGLE_UP: cv2.MARKER_TRIANGLE_UP,
     MarkerStyle.TRIANGLE_DOWN: cv2.MARKER_TRIANGLE_DOWN,
 }
-
-Image = npt.NDArray[np.uint8]
-"""A BGR ``uint8`` image of shape ``(H, W, 3)``."""
-
-_TextSize = Tuple[int, int, int]  # width, height above baseline, depth below baseline
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -120,7 +118,6 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         True
     """
 
-    _TEXT_SIZE_CACHE_LIMIT = 4096
     _POLYLINE_CACHE_LIMIT = 256
 
     def __init__(
@@ -154,24 +151,26 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
             )
         self._default_color = default_color
         self._thickness = _positive_int("thickness", thickness)
-        self._text_thickness = _positive_int("text_thickness", text_thickness)
+        text_thickness = _positive_int("text_thickness", text_thickness)
         self._marker_size = _positive_int("marker_size", marker_size)
-        self._font_face = font_face
-        self._font_scale = float(font_scale)
-        self._padding = label_padding
-        self._background = bool(label_background)
         self._line_type = line_type
-        self._text_sizes: Dict[str, _TextSize] = {}
         if fonts is not None and (
             isinstance(fonts, str) or not all(isinstance(f, str) for f in fonts)
         ):
             raise TypeError(f"fonts must be a sequence of font file paths, got {fonts!r}")
-        self._fonts = tuple(fonts) if fonts is not None else DEFAULT_FONTS
-        self._truetype: TrueTypeText | None = None
-        self._truetype_failed = False
-        self._polylines: Dict[Tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
+        self._text = LabelText(
+            font_face=font_face,
+            font_scale=float(font_scale),
+            thickness=text_thickness,
+            padding=label_padding,
+            background=bool(label_background),
+            line_type=line_type,
+            fonts=tuple(fonts) if fonts is not None else DEFAULT_FONTS,
+            logger=self._logger,
+        )
+        self._polylines: dict[tuple[PolyLineAnnotation, int, int], npt.NDArray[np.int32]] = {}
         try:
-            self._measure("Ag")
+            self._text.measure("Ag")
         except cv2.error as exc:
             raise ValueError(f"font_face {font_face!r} is not an OpenCV Hershey font") from exc
         self._renderers = {
@@ -229,96 +228,10 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
                 "flipped or channel-reversed view; pass np.ascontiguousarray(image)"
             )
 
-    def _measure(self, text: str) -> _TextSize:
-        sizes = self._text_sizes
-        size = sizes.get(text)
-        if size is None:
-            truetype = None if text.isascii() else self._truetype_for(text)
-            if truetype is not None:
-                width, height, depth = truetype.measure(text)
-            else:
-                (width, height), depth = cv2.getTextSize(
-                    _ascii(text), self._font_face, self._font_scale, self._text_thickness
-                )
-            if len(sizes) >= self._TEXT_SIZE_CACHE_LIMIT:
-                sizes.clear()
-            size = sizes[text] = (width, height, depth)
-        return size
-
-    def _draw_text(
-        self,
-        image: Image,
-        text: str,
-        x: int,
-        y: int,
-        color: Color,
-        width: int,
-        height: int,
-    ) -> None:
-        """Draw ``text`` with (x, y) as the bottom-left of its box's text baseline."""
-        size = self._text_sizes.get(text)
-        text_width, text_height, depth = size if size is not None else self._measure(text)
-        pad = self._padding
-        right = x + text_width + 2 * pad
-        top = y - text_height - pad
-        bottom = y + depth
-        if right >= width:
-            shift = min(right - width + 1, x)
-            x -= shift
-            right -= shift
-        if top < 0:
-            y -= top
-            bottom -= top
-            top = 0
-        elif bottom >= height:
-            shift = min(bottom - height + 1, top)
-            y -= shift
-            top -= shift
-        if self._background:
-            cv2.rectangle(image, (x, top), (right, bottom), color.bgr, -1)
-            text_bgr = color.contrast_bgr
-        else:
-            text_bgr = color.bgr
-        if not text.isascii():
-            truetype = self._truetype
-            if truetype is not None:
-                truetype.draw(image, text, x + pad, y, text_bgr, self._line_type == cv2.LINE_AA)
-                return
-            text = _ascii(text)
-        cv2.putText(
-            image,
-            text,
-            (x + pad, y),
-            self._font_face,
-            self._font_scale,
-            text_bgr,
-            self._text_thickness,
-            self._line_type,
-        )
-
-    def _truetype_for(self, text: str) -> TrueTypeText | None:
-        """The TrueType renderer, created on first use; ``None`` when it cannot be."""
-        if self._truetype is None and not self._truetype_failed:
-            # About OpenCV's size: DejaVu Sans' capitals are 0.73 em tall.
-            cap_height = cv2.getTextSize(
-                "H", self._font_face, self._font_scale, self._text_thickness
-            )[0][1]
-            try:
-                self._truetype = TrueTypeText(max(1, round(cap_height / 0.73)), self._fonts)
-            except (ImportError, OSError) as exc:
-                self._truetype_failed = True
-                self._logger.warning(
-                    "Cannot draw non-ASCII text such as %r with TrueType fonts (%s); drawing "
-                    "'?' for each non-ASCII character instead",
-                    text,
-                    exc,
-                )
-        return self._truetype
-
     def _render_label(self, label: LabelAnnotation, image: Image, width: int, height: int) -> None:
         point = label.point
         x, y = _pixel(point, width, height)
-        self._draw_text(image, label.text, x, y, label.color or self._default_color, width, height)
+        self._text.draw(image, label.text, x, y, label.color or self._default_color, width, height)
 
     def _render_timestamp(
         self, stamp: TimestampAnnotation, image: Image, width: int, height: int
@@ -326,7 +239,7 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         point = stamp.point
         x, y = _pixel(point, width, height)
         text = self._timestamp_text(stamp)
-        self._draw_text(image, text, x, y, stamp.color or self._default_color, width, height)
+        self._text.draw(image, text, x, y, stamp.color or self._default_color, width, height)
 
     def _render_rect(self, rect: RectAnnotation, image: Image, width: int, height: int) -> None:
         p1 = rect.point1
@@ -350,12 +263,12 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         color = box.color or self._default_color
         cv2.rectangle(image, (x1, y1), (x2, y2), color.bgr, self._thickness, self._line_type)
         if box.top_label is not None:
-            depth = self._measure(box.top_label)[2]
-            self._draw_text(image, box.top_label, x1, y1 - depth, color, width, height)
+            depth = self._text.measure(box.top_label)[2]
+            self._text.draw(image, box.top_label, x1, y1 - depth, color, width, height)
         if box.bottom_label is not None:
-            text_height = self._measure(box.bottom_label)[1]
-            y = y2 + text_height + self._padding
-            self._draw_text(image, box.bottom_label, x1, y, color, width, height)
+            text_height = self._text.measure(box.bottom_label)[1]
+            y = y2 + text_height + self._text.padding
+            self._text.draw(image, box.bottom_label, x1, y, color, width, height)
 
     def _render_line(self, line: LineAnnotation, image: Image, width: int, height: int) -> None:
         p1 = line.point1
@@ -401,8 +314,3 @@ class OpenCVImageAnnotationDriver(AnnotationDriver[Image]):
         color = polyline.color or self._default_color
         thickness = polyline.thickness or self._thickness
         cv2.polylines(image, [pixels], polyline.closed, color.bgr, thickness, self._line_type)
-
-
-def _ascii(text: str) -> str:
-    """``text`` with one ``?`` per non-ASCII character (OpenCV would draw one per byte)."""
-    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Set
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from backpack._types import Clock
 from backpack.annotation.annotations import (
     Annotation,
     BoundingBoxAnnotation,
@@ -14,7 +16,7 @@ from backpack.annotation.annotations import (
     RectAnnotation,
     TimestampAnnotation,
 )
-from backpack.annotation.driver import AnnotationDriver, Clock
+from backpack.annotation.driver import AnnotationDriver
 
 _AddRect = Callable[[float, float, float, float], Any]
 _AddLabel = Callable[[str, float, float], Any]
@@ -50,7 +52,7 @@ class PanoramaMediaAnnotationDriver(AnnotationDriver[Any]):
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         super().__init__(clock=clock)
-        self._skips_logged: Set[type] = set()
+        self._skips_logged: set[type] = set()
         self._renderers = {
             LabelAnnotation: self._render_label,
             RectAnnotation: self._render_rect,

@@ -1,16 +1,11 @@
 """TrueType text for labels that OpenCV's Hershey fonts cannot draw (anything beyond ASCII).
 
-Each character is drawn from the first font of a chain that has a glyph for it (read from the
-font's ``cmap`` with fontTools), so one label can mix Latin with accents, Greek, Cyrillic, CJK
-and (monochrome) emoji. Glyphs are rasterized by Pillow (FreeType), once per text and color,
-and blended onto the frame from that cache; nothing is allocated for a cached text.
-
-Needs the optional extra ``backpack[truetype]`` (Pillow and fontTools) and font files. The
-default chain is Debian's (``apt-get install fonts-dejavu-core fonts-wqy-microhei
-fonts-symbola``): DejaVu Sans (Latin, Greek, Cyrillic, many symbols), WenQuanYi Micro Hei
-(Chinese, Japanese kana, Korean Hangul) and Symbola (emoji, drawn in the text color). Missing
-files are skipped. Text is laid out left to right without shaping (no Arabic joining, no
-emoji sequences).
+Each character comes from the first font of the chain with a glyph for it, so one label can mix
+scripts and (monochrome) emoji. Needs the optional extra ``backpack[truetype]`` (Pillow and
+fontTools) and font files; the default chain is Debian's (``apt-get install fonts-dejavu-core
+fonts-wqy-microhei fonts-symbola``), missing files are skipped. Text is laid out left to right
+without shaping (no Arabic joining, no emoji sequences). How: ``docs/design.md``
+(backpack.annotation).
 
 Example:
     >>> import numpy as np
@@ -24,8 +19,9 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any
 
 import cv2
 import numpy as np
@@ -35,7 +31,7 @@ __all__ = ["DEFAULT_FONTS", "TrueTypeText"]
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_FONTS: Tuple[str, ...] = (
+DEFAULT_FONTS: tuple[str, ...] = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
@@ -92,7 +88,7 @@ class TrueTypeText:
                 "drawing non-ASCII text needs Pillow and fontTools: "
                 "pip install 'backpack[truetype]'"
             ) from exc
-        self._fonts: List[_Font] = []
+        self._fonts: list[_Font] = []
         for path in fonts:
             if not os.path.isfile(path):
                 _logger.debug("Font file %s not found; skipped", path)
@@ -103,10 +99,10 @@ class TrueTypeText:
             self._fonts.append(_Font(face, codepoints))
         if not self._fonts:
             raise FileNotFoundError(f"none of the font files exists: {', '.join(fonts)}")
-        self._sizes: Dict[str, Tuple[int, int, int]] = {}
-        self._rendered: Dict[Tuple[str, Tuple[int, int, int]], _Rendered] = {}
+        self._sizes: dict[str, tuple[int, int, int]] = {}
+        self._rendered: dict[tuple[str, tuple[int, int, int]], _Rendered] = {}
 
-    def measure(self, text: str) -> Tuple[int, int, int]:
+    def measure(self, text: str) -> tuple[int, int, int]:
         """``(width, ascent, descent)`` of ``text`` in pixels, like ``cv2.getTextSize``."""
         size = self._sizes.get(text)
         if size is None:
@@ -128,7 +124,7 @@ class TrueTypeText:
         text: str,
         x: int,
         y: int,
-        bgr: Tuple[int, int, int],
+        bgr: tuple[int, int, int],
         antialiased: bool = False,
     ) -> None:
         """Draw ``text`` on ``image`` in place, baseline starting at pixel ``(x, y)``, clipped.
@@ -159,9 +155,9 @@ class TrueTypeText:
         scratch //= 255
         np.copyto(region, scratch, casting="unsafe")
 
-    def _runs(self, text: str) -> List[Tuple[_Font, str]]:
+    def _runs(self, text: str) -> list[tuple[_Font, str]]:
         """Split ``text`` into runs drawn from one font each (the first that has the glyph)."""
-        runs: List[Tuple[_Font, str]] = []
+        runs: list[tuple[_Font, str]] = []
         fonts = self._fonts
         for char in text:
             code = ord(char)
@@ -172,7 +168,7 @@ class TrueTypeText:
                 runs.append((font, char))
         return runs
 
-    def _render(self, text: str, bgr: Tuple[int, int, int]) -> _Rendered:
+    def _render(self, text: str, bgr: tuple[int, int, int]) -> _Rendered:
         from PIL import Image as PILImage
         from PIL import ImageDraw
 

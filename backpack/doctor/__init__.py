@@ -11,7 +11,7 @@ Example::
 from __future__ import annotations
 
 from backpack.doctor.check import Check, Report, Status
-from backpack.doctor.doctor import Doctor
+from backpack.doctor.checkup import Doctor
 from backpack.doctor.render import render_json, render_text
 
 __all__ = ["Check", "Doctor", "Report", "Status", "render_json", "render_text"]

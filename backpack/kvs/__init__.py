@@ -16,20 +16,20 @@ camera frame and a Kinesis video stream):
 
 from __future__ import annotations
 
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
-from backpack.kvs.credentials_file import (
-    KVSFileCredentialsHandler,
-    KVSRefreshStatus,
-    format_credentials_file,
-)
-from backpack.kvs.environment import KVSEnvironmentCredentialsHandler
-from backpack.kvs.inline import KVSInlineCredentialsHandler
-from backpack.kvs.sources import (
+from backpack.kvs.credentials import (
     AssumeRoleCredentialsSource,
+    KVSCredentials,
     KVSCredentialsSource,
     SessionCredentialsSource,
 )
-from backpack.kvs.spyglass import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
+from backpack.kvs.credentials_file import KVSFileCredentialsHandler, KVSRefreshStatus
+from backpack.kvs.credentials_format import format_credentials_file
+from backpack.kvs.handlers import (
+    KVSCredentialsHandler,
+    KVSEnvironmentCredentialsHandler,
+    KVSInlineCredentialsHandler,
+)
+from backpack.kvs.kvssink import KVSSinkNotFoundError, KVSSpyGlass, kvssink_available
 
 __all__ = [
     "AssumeRoleCredentialsSource",

@@ -1,17 +1,11 @@
-"""A check of the Kinesis Video Streams control plane before kvssink is started.
+"""A bounded check of the Kinesis Video Streams control plane before kvssink is started.
 
-kvssink (producer SDK cpp 3.6.0) creates its stream while GStreamer takes the element from
-NULL to READY: it calls DescribeStream (and CreateStream when the stream is missing) and, when
-the service refuses (credentials rejected, a region the credentials are not scoped to, no
-permission to create the stream), retries the whole creation four times over up to minutes,
-blocking the pipeline's state change, and then crashed the process (SIGSEGV/SIGABRT) in our
-measurements. :func:`check_stream` makes the same calls with boto3 first, bounded in time, and
-raises :class:`KVSStreamUnavailableError` naming the problem, so kvssink is only started
-against a stream that exists and accepts the credentials.
-
-The calls go where kvssink's would: ``CONTROL_PLANE_URI`` when set (with
-``KVSSINK_CA_CERT_PATH`` as the CA for https), the region from ``AWS_DEFAULT_REGION`` when set
-(it overrides ``aws-region`` in kvssink), and the credentials kvssink will use.
+:func:`check_stream` makes kvssink's DescribeStream (and CreateStream) calls with boto3 first
+and raises :class:`KVSStreamUnavailableError` naming the problem: kvssink itself blocks for
+minutes on a refusal and then crashed the process (``docs/design.md``, backpack.kvs). The calls
+go where kvssink's would: ``CONTROL_PLANE_URI`` when set (with ``KVSSINK_CA_CERT_PATH`` as the
+CA for https), the region from ``AWS_DEFAULT_REGION`` when set (it overrides ``aws-region`` in
+kvssink), and the credentials kvssink will use.
 """
 
 from __future__ import annotations

@@ -1,31 +1,7 @@
-"""The credentials file that ``kvssink`` reads (``credential-path``), kept fresh by a thread.
+"""KVSFileCredentialsHandler: keeps the credentials file ``kvssink`` reads filled and fresh.
 
-File format, as parsed by the Kinesis Video Streams producer SDK (verified in the sources, at
-producer-sdk-cpp commits 0073385b/a6144e18 and producer-c commits 178109a5/03d4c94f):
-
-* ``awslabs/amazon-kinesis-video-streams-producer-sdk-cpp``, ``src/gstreamer/gstkvssink.cpp``:
-  the ``credential-path`` property (default ``.kvs/credential``) is used only when no static
-  credentials are available, i.e. neither the ``access-key`` property is set nor both
-  ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` are in the environment; then a
-  ``RotatingCredentialProvider`` (``src/credential-providers/RotatingCredentialProvider.cpp``)
-  creates the C producer's file auth callbacks on that path.
-* ``awslabs/amazon-kinesis-video-streams-producer-c``,
-  ``src/source/Common/FileCredentialProvider.c``, ``readFileCredentials``: the file is read with
-  ``fscanf("%11s %128s %128s %128s %2048s")`` into a marker that must equal ``CREDENTIALS``,
-  the access key id, then either ``secret_key`` (two-value form) or
-  ``expiration secret_key session_token``; the file must be shorter than ``MAX_AUTH_LEN``
-  (10000 bytes). So the two accepted lines are::
-
-      CREDENTIALS <access_key_id> <secret_access_key>
-      CREDENTIALS <access_key_id> <expiration> <secret_access_key> <session_token>
-
-* ``src/source/Common/Util.c``, ``convertTimestampToEpoch``: the expiration is read at fixed
-  offsets as ``YYYY-MM-DDTHH:mm:SSZ`` (e.g. ``2022-02-18T13:08:27Z``, UTC) and must not be in
-  the past, or the whole read fails.
-* The file is re-read when the cached credentials are within ``CREDENTIAL_FILE_READ_GRACE_PERIOD``
-  (5 s + 30 s + 3 s) of their expiration, which the SDK caps at 40 minutes from the read
-  (``MAX_ENFORCED_TOKEN_EXPIRATION_DURATION``). The file must therefore hold valid credentials
-  at all times; it is replaced atomically well before expiry.
+Format and limits of the file: :mod:`backpack.kvs.credentials_format`; why the file must hold
+valid credentials at all times: ``docs/design.md`` (backpack.kvs).
 """
 
 from __future__ import annotations
@@ -35,88 +11,24 @@ import os
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Union
 
 import boto3
 
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
-from backpack.kvs.properties import format_property
-from backpack.kvs.sources import KVSCredentialsSource, SessionCredentialsSource
-
-PathLike = Union[str, "os.PathLike[str]"]
-Clock = Callable[[], datetime]
-
-EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-# Limits of the producer SDK's parser (MAX_ACCESS_KEY_LEN, MAX_SECRET_KEY_LEN,
-# MAX_SESSION_TOKEN_LEN, MAX_CREDENTIAL_FILE_LEN).
-_MAX_ACCESS_KEY_LEN = 128
-_MAX_SECRET_KEY_LEN = 128
-_MAX_SESSION_TOKEN_LEN = 2048
-_MAX_FILE_LEN = 10000
+from backpack._gst_launch import format_property
+from backpack._types import Clock, PathLike
+from backpack.kvs.credentials import KVSCredentials, KVSCredentialsSource, SessionCredentialsSource
+from backpack.kvs.credentials_format import (
+    format_credentials_file,
+    make_directory,
+    write_atomically,
+)
+from backpack.kvs.handlers import KVSCredentialsHandler
+from backpack.spyglass.backoff import Backoff
 
 # Temporary credentials whose source does not tell their expiration are assumed to live this long.
 _UNKNOWN_LIFETIME = timedelta(hours=1)
-
-
-def format_credentials_file(credentials: KVSCredentials) -> str:
-    """The credentials file content for ``credentials`` (one line, newline-terminated).
-
-    Raises:
-        ValueError: temporary credentials without expiration, or values over the SDK's limits.
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> expiration = datetime(2022, 2, 18, 13, 8, 27, tzinfo=timezone.utc)
-        >>> format_credentials_file(KVSCredentials("ASIAEXAMPLE", "secret", "token", expiration))
-        'CREDENTIALS ASIAEXAMPLE 2022-02-18T13:08:27Z secret token\\n'
-    """
-    if len(credentials.access_key_id) > _MAX_ACCESS_KEY_LEN:
-        raise ValueError(f"access key id longer than {_MAX_ACCESS_KEY_LEN} characters")
-    if len(credentials.secret_access_key) > _MAX_SECRET_KEY_LEN:
-        raise ValueError(f"secret access key longer than {_MAX_SECRET_KEY_LEN} characters")
-    if credentials.session_token is None:
-        text = f"CREDENTIALS {credentials.access_key_id} {credentials.secret_access_key}\n"
-    else:
-        if credentials.expiration is None:
-            raise ValueError("temporary credentials need an expiration for the credentials file")
-        if len(credentials.session_token) > _MAX_SESSION_TOKEN_LEN:
-            raise ValueError(f"session token longer than {_MAX_SESSION_TOKEN_LEN} characters")
-        expiration = credentials.expiration.astimezone(timezone.utc).strftime(EXPIRATION_FORMAT)
-        text = (
-            f"CREDENTIALS {credentials.access_key_id} {expiration} "
-            f"{credentials.secret_access_key} {credentials.session_token}\n"
-        )
-    if len(text.encode()) >= _MAX_FILE_LEN:
-        raise ValueError(f"credentials file would exceed {_MAX_FILE_LEN} bytes")
-    return text
-
-
-def write_atomically(path: PathLike, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically, mode 0600.
-
-    The text goes to a temporary file in the same directory (created 0600 by ``mkstemp``), is
-    flushed and fsynced, then renamed over ``path`` with ``os.replace``: a reader sees the old
-    or the new content, never a partial file. The directory is fsynced too.
-    """
-    target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
-    fd, temporary = tempfile.mkstemp(prefix=".credentials.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_directory(directory)
 
 
 @dataclass(frozen=True)
@@ -146,8 +58,9 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
     while frames arrive). When fetching fails, or the source returns the same credentials
     already inside the refresh window, the refresher retries with exponential backoff
     (``retry_initial`` doubling up to ``retry_max``) until it succeeds; meanwhile the file keeps
-    the last valid credentials. Every write is atomic (:func:`write_atomically`), mode 0600.
-    :meth:`stop` ends the thread and deletes the file. Credentials are never logged.
+    the last valid credentials. Every write is atomic
+    (:func:`~backpack.kvs.credentials_format.write_atomically`), mode 0600. :meth:`stop` ends
+    the thread and deletes the file. Credentials are never logged.
 
     ``kvssink`` prefers static credentials from ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``
     when they are in the environment; :meth:`start` warns when they are.
@@ -157,8 +70,8 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             directory made for this handler and removed with it.
         boto3_session: where credentials come from (default ``boto3.Session()``), e.g. the
             Panorama application role's; botocore renews them 15 minutes before expiry.
-        source: any :class:`~backpack.kvs.sources.KVSCredentialsSource` instead of a session,
-            e.g. :class:`~backpack.kvs.sources.AssumeRoleCredentialsSource`.
+        source: any :class:`~backpack.kvs.credentials.KVSCredentialsSource` instead of a session,
+            e.g. :class:`~backpack.kvs.credentials.AssumeRoleCredentialsSource`.
         refresh_before: how long before expiration to fetch new credentials. The default,
             14 minutes, is just inside botocore's 15-minute advisory refresh window, so a
             session's refreshable credentials have been renewed when asked. Credentials that
@@ -205,8 +118,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
             source if source is not None else SessionCredentialsSource(boto3_session)
         )
         self._refresh_before = refresh_before
-        self._retry_initial = retry_initial
-        self._retry_max = retry_max
+        self._retry = Backoff(retry_initial.total_seconds(), 2.0, retry_max.total_seconds())
         self._clock: Clock = clock if clock is not None else _utc_now
         self._poll = poll_interval.total_seconds()
         if credentials_path is None:
@@ -328,7 +240,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
                 with self._lock:
                     if not self._active:
                         return False
-                    _make_directory(os.path.dirname(self._path))
+                    make_directory(os.path.dirname(self._path))
                     write_atomically(self._path, text)
             except (OSError, ValueError) as exc:
                 self._fail(now, f"writing {self._path} failed: {exc}")
@@ -359,7 +271,7 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
     def _fail(self, now: datetime, reason: str) -> None:
         with self._lock:
             self._failures += 1
-            delay = min(self._retry_max, self._retry_initial * 2 ** min(self._failures - 1, 32))
+            delay = timedelta(seconds=self._retry.delay(self._failures - 1))
             self._last_error = self.redact(reason)
             self._next_refresh = now + delay
             failures = self._failures
@@ -406,34 +318,6 @@ class KVSFileCredentialsHandler(KVSCredentialsHandler):
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _make_directory(directory: str) -> None:
-    """Create ``directory`` (0700) unless it exists, e.g. after a /tmp cleaner removed it.
-
-    Raises:
-        OSError: it cannot be created; a path component that is a file is named as such.
-    """
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-    except (FileExistsError, NotADirectoryError) as exc:
-        blocker = directory
-        while blocker and not os.path.exists(blocker):
-            blocker = os.path.dirname(blocker)
-        raise NotADirectoryError(f"{blocker} exists and is not a directory") from exc
-
-
-def _fsync_directory(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove_private_dir(directory: str, path: str) -> None:

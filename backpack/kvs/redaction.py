@@ -1,28 +1,11 @@
 """Keeps AWS secrets out of log records: a registry of known secrets and record redaction.
 
-botocore logs raw response bodies at DEBUG (``botocore.parsers``: ``Response body: ...``), so an
-STS ``AssumeRole`` answer, with its ``SecretAccessKey`` and ``SessionToken``, lands in any DEBUG
-log. :func:`install_log_redaction` therefore redacts at the record level, for every logger:
-
-* a log record factory (:func:`logging.setLogRecordFactory`, chained to the previous one)
-  redacts each record as it is created, whatever logger creates it (``botocore``, ``myapp``,
-  ``py.warnings``, ...), created before or after the installation, and whatever handlers
-  (added before or after) receive it;
-* :class:`RedactingFilter` is attached to the handlers existing at installation (the root
-  logger's and every other logger's), for records that bypass the factory
-  (:func:`logging.makeLogRecord`, e.g. records received from a ``SocketHandler``).
-
-Registering a secret installs the redaction. What is masked:
-
-* every secret registered with :func:`register_secrets` (credential handlers register theirs), and
-* secrets recognisable by shape: ``<SecretAccessKey>``/``<SessionToken>`` XML elements,
-  ``"SecretAccessKey"``/``"SessionToken"``/``"Token"`` JSON members, ``X-Amz-Security-Token``
-  headers or query parameters and the ``secret-key=``/``session-token=`` kvssink properties, so
-  a secret is masked even the first time it appears, before anyone could register it.
-
-The message (``msg % args``) and the traceback text are redacted; custom attributes passed
-through ``extra=`` are not. A later :func:`logging.setLogRecordFactory` that does not chain to
-the previous factory switches the factory part off (call :func:`install_log_redaction` again).
+:func:`install_log_redaction` (installed by registering a secret) redacts every log record,
+whatever logger or handler: the secrets registered with :func:`register_secrets` and
+secret-shaped values (STS XML and JSON members, ``X-Amz-Security-Token``, kvssink's
+``secret-key=``/``session-token=``). The message and the traceback text are redacted,
+attributes passed through ``extra=`` are not. Why at the record level, and how:
+``docs/design.md`` (backpack.kvs).
 
 Example:
     >>> register_secrets("wJalrXUtnFEMI/K7MDENG")
@@ -36,7 +19,8 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 MASK = "***"
 

@@ -1,18 +1,11 @@
 """The KVS producer SDK's own log, routed from kvssink into Python logging.
 
-Without a ``log-config`` property, kvssink logs at DEBUG to standard output (hundreds of lines
-a second while streaming). :class:`KVSSinkLog` writes a log4cplus configuration that sends the
-SDK's INFO and above to a private file (rolled over at 1 MiB, one backup kept), and
-:meth:`KVSSinkLog.read` returns the messages appended since the last call (a message may span
-several lines: the first line is kept).
-
-:class:`KVSSinkIncidents` turns those messages into log records: the first warning or error
-of an incident is logged once, as an ERROR naming the most telling reason (an HTTP error with
-the service's message, a connection failure, ...); further ones go to DEBUG until the SDK has
-been quiet for ``quiet`` seconds, which is logged as the recovery. INFO messages go to DEBUG.
-
-log4cplus is configured per process: with several kvssink elements, the one that started last
-decides where the SDK logs.
+:class:`KVSSinkLog` points kvssink's log4cplus at a private file (INFO and above) and reads
+back what was appended; :class:`KVSSinkIncidents` logs the first warning or error of an
+incident once, as an ERROR naming the most telling reason, the rest at DEBUG until the SDK has
+been quiet for ``quiet`` seconds (logged as the recovery). log4cplus is configured per process:
+with several kvssink elements, the one that started last decides where the SDK logs. Why:
+``docs/design.md`` (backpack.kvs).
 """
 
 from __future__ import annotations

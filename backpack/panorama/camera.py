@@ -19,6 +19,7 @@ from typing import Any
 import cv2
 from numpy.typing import NDArray
 
+from backpack._gst_launch import quote
 from backpack.spyglass.backoff import Backoff
 
 _SINK = "videoconvert ! video/x-raw,format=BGR ! appsink"
@@ -39,10 +40,6 @@ class CameraStatus(enum.Enum):
     STREAMING = "streaming"
     DOWN = "down"
     ENDED = "ended"
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True)
@@ -88,13 +85,13 @@ class CameraSource:
         """The GStreamer pipeline OpenCV opens for this source."""
         if self.kind is CameraKind.RTSP:
             return (
-                f"rtspsrc location={_quote(self.uri)} latency=0 protocols=tcp "
+                f"rtspsrc location={quote(self.uri)} latency=0 protocols=tcp "
                 f"tcp-timeout=5000000 ! decodebin ! {_SINK} drop=true max-buffers=1 sync=false"
             )
         if self.kind is CameraKind.V4L2:
-            return f"v4l2src device={_quote(self.uri)} ! {_SINK} drop=true max-buffers=1 sync=false"
+            return f"v4l2src device={quote(self.uri)} ! {_SINK} drop=true max-buffers=1 sync=false"
         # sync=true plays the file at its own rate, like a camera.
-        return f"filesrc location={_quote(self.uri)} ! decodebin ! {_SINK} sync=true"
+        return f"filesrc location={quote(self.uri)} ! decodebin ! {_SINK} sync=true"
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Mapping
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-PathLike = Union[str, "os.PathLike[str]"]
+from backpack._types import PathLike
 
 # Imported here, before anything loads PyGObject: with numpy and gi (Gst) loaded first, an
 # ONNX Runtime error (e.g. InvalidProtobuf) aborts the process instead of raising (seen with

@@ -8,15 +8,13 @@ package, the entry point). See :func:`load_project`.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
+from backpack._types import PathLike
 from backpack.panorama.errors import ProjectError, UnsupportedFeatureError
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 PARAMETER_TYPES = {"float32": float, "int32": int, "string": str, "boolean": bool}
 """Graph parameter interfaces and the Python type their values have."""

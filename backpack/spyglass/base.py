@@ -1,13 +1,8 @@
 """SpyGlass: restream processed frames through a GStreamer pipeline opened by OpenCV.
 
 This module holds the public API, the warmup and the life-cycle state; the streaming engine
-(thread, open/close/rescue, retry, stall detection) is :mod:`backpack.spyglass.stream`.
-
-Which thread owns what in a :class:`SpyGlass`: the frame loop (``put``, ``start_streaming``,
-``stop_streaming``; at exit, the exit handler instead) owns the warmup, the backlog and the
-requested format; ``_state`` and ``_session`` are written under ``_lock`` by the frame loop
-and by the streaming thread (through :meth:`SpyGlass._set_state`, only for the current
-session) and read without it.
+(thread, open/close/rescue, retry, stall detection) is :mod:`backpack.spyglass.stream`. Which
+thread owns what: ``docs/design.md`` (backpack.spyglass).
 """
 
 from __future__ import annotations
@@ -20,10 +15,11 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, MutableMapping
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
+from backpack._types import PathLike
 from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.environment import load_environment
@@ -31,8 +27,6 @@ from backpack.spyglass.frame import Frame, check_frame
 from backpack.spyglass.state import SpyGlassState
 from backpack.spyglass.stream import Log, StreamSession, StreamSettings
 from backpack.spyglass.warmup import StreamFormat, Warmup
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 _EXIT_STOP_TIMEOUTS = 3  # at exit, open SpyGlasses get this many stop_timeouts to finish
 

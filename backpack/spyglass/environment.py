@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Union
 
 from dotenv import dotenv_values
 
-PathLike = Union[str, "os.PathLike[str]"]
+from backpack._types import PathLike
 
 _logger = logging.getLogger(__name__)
 

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
+from backpack._gst_launch import quote
+from backpack._types import PathLike
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
 
-PathLike = Union[str, "os.PathLike[str]"]
-
 _MUXERS = {"mp4": "mp4mux", "mkv": "matroskamux"}
 _SUFFIXES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mp4", ".mkv": "mkv"}
-
-
-def _quote(text: str) -> str:
-    """Quote a value for gst_parse_launch."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class FileSpyGlass(SpyGlass):
@@ -110,7 +105,7 @@ class FileSpyGlass(SpyGlass):
         return (
             "appsrc ! videoconvert ! video/x-raw,format=I420 ! "
             f"{self._encoder.element(fps)} ! h264parse ! {_MUXERS[self._container]} ! "
-            f"filesink location={_quote(path)}"
+            f"filesink location={quote(path)}"
         )
 
     def _check_sink(self) -> str | None:

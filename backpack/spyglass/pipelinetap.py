@@ -1,22 +1,10 @@
 """A handle on the GStreamer pipeline that ``cv2.VideoWriter`` builds from a description.
 
-OpenCV keeps its writer pipeline private and silently pops its bus messages (errors included:
-``cv2.VideoWriter.write`` returns nothing). OpenCV and PyGObject share the one libgstreamer of
-the process, so a tiny pad-less element defined here (``spyglasstap``), appended to the
-pipeline description as an unlinked element, hands its parent pipeline (and its bus) to
-Python when the description is parsed, before the pipeline starts. With that handle a
-:class:`PipelineTap` reports every ERROR message posted on the pipeline bus (synchronously, in
-the posting thread), including those of a failed start; it can force the pipeline to NULL to
-unblock a writer stuck on a blocked sink, and post an EOS message to end a ``release()``
-waiting for an EOS that cannot arrive.
-
-(Alternatives considered: ``Gst.debug_add_log_function`` sees element errors too, but only
-after raising the process-wide debug threshold and replacing GStreamer's default log
-handler; timing ``write()`` alone cannot tell an error from a slow sink. Both are weaker than
-the bus, which carries every error with its text.)
-
-When PyGObject's GStreamer bindings (``gi``, ``Gst``) are missing, a warning says so (once)
-and the tap does nothing.
+A pad-less element (``spyglasstap``) appended to the description hands its parent pipeline to
+Python when the description is parsed; a :class:`PipelineTap` then reports every ERROR posted
+on the pipeline bus, can force the pipeline to NULL and can post an EOS. Without PyGObject's
+GStreamer bindings (``gi``, ``Gst``) it warns once and does nothing. Why the bus, and the
+alternatives: ``docs/design.md`` (backpack.spyglass).
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """PreviewSpyGlass: the app's annotated frames live in any browser, with its own statistics.
 
-Transport: MJPEG over HTTP (``multipart/x-mixed-replace`` JPEGs from ``cv2.imencode``), because
-every browser shows it in a plain ``<img>``: nothing to install on the box or the viewer, no
-GStreamer, no player, and latency is one frame (HLS would add seconds of segments).
+MJPEG over HTTP, which a plain ``<img>`` shows (why: ``docs/design.md``, backpack.spyglass).
 
 Example::
 

@@ -1,28 +1,9 @@
 """The streaming engine of a SpyGlass: one start..stop span, its thread and its pipeline.
 
-Design notes (OpenCV 4.x ``modules/videoio/src/cap_gstreamer.cpp``, GStreamer writer):
-
-* the writer sets ``block=true`` and ``is-live=false`` on the appsrc, so
-  ``VideoWriter.write`` blocks whenever the sink is slow or stuck: all writes therefore happen
-  in a streaming thread fed through a single-slot, latest-frame-wins mailbox, and
-  ``SpyGlass.put`` never calls into GStreamer;
-* ``write`` pops the pipeline's bus messages itself (an ERROR sets the pipeline to NULL and is
-  only printed as an OpenCV warning) and returns nothing in Python: errors are caught by a
-  :class:`~backpack.spyglass.pipelinetap.PipelineTap` watching the bus synchronously;
-* ``release`` sends EOS and waits for it on the bus without a timeout (that finalizes MP4
-  files, but hangs when the EOS cannot get through: stuck sink, or a pipeline already set to
-  NULL by an error): a watchdog posts EOS messages on the bus until ``release`` returns, and
-  after ``stop_timeout`` the pipeline is set to NULL, which makes a blocked push return.
-
-Which thread owns what in a :class:`StreamSession`:
-
-* frame loop (``put``): the mailbox's producer side; reads ``write_started`` and
-  ``stall_reported`` for stall detection, and sets ``stall_reported``;
-* streaming thread (``_run``): the mailbox's consumer side, ``backlog`` (read by ``stop``
-  only for its length), ``written``, ``write_started``, ``tap`` and the writer; ``error`` is
-  set here and by GStreamer threads through the tap (first error wins: a benign race);
-* caller of ``stop`` (any thread): ``stopping``, closing the mailbox, joining the thread;
-* ``format``, ``settings`` and the owner are fixed at construction.
+``cv2.VideoWriter.write`` blocks on a slow sink and hides pipeline errors, so every write
+happens in the streaming thread, fed through a latest-frame-wins mailbox, and errors come from
+a :class:`~backpack.spyglass.pipelinetap.PipelineTap`. The OpenCV writer facts behind this and
+which thread owns what: ``docs/design.md`` (backpack.spyglass).
 """
 
 from __future__ import annotations

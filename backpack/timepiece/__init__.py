@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-from .alarmclock import AlarmClock
-from .clock import local_now
-from .intervals import IntervalStatistics
-from .schedule import AtSchedule, IntervalSchedule, OrdinalSchedule, Schedule
-from .stopwatch import StopWatch
-from .tachometer import StatsCallback, Tachometer
-from .ticker import Ticker
+from backpack.timepiece.alarmclock import AlarmClock
+from backpack.timepiece.clock import local_now
+from backpack.timepiece.intervals import IntervalStatistics
+from backpack.timepiece.schedule import AtSchedule, IntervalSchedule, OrdinalSchedule, Schedule
+from backpack.timepiece.stopwatch import StopWatch
+from backpack.timepiece.tachometer import StatsCallback, Tachometer
+from backpack.timepiece.ticker import Ticker
 
 __all__ = [
     "AlarmClock",

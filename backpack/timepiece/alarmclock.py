@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from .schedule import Schedule
+from backpack.timepiece.schedule import Schedule
 
 __all__ = ["AlarmClock"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 __all__ = ["dispatch"]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
+from backpack._checks import check_positive_int
+
 __all__ = ["IntervalStatistics"]
 
 
@@ -23,10 +25,7 @@ class IntervalStatistics:
     __slots__ = ("_intervals",)
 
     def __init__(self, max_intervals: int = 10) -> None:
-        if isinstance(max_intervals, bool) or not isinstance(max_intervals, int):
-            raise TypeError(f"max_intervals must be an int, got {type(max_intervals).__name__}")
-        if max_intervals < 1:
-            raise ValueError(f"max_intervals must be at least 1, got {max_intervals}")
+        check_positive_int("max_intervals", max_intervals)
         self._intervals: deque[float] = deque(maxlen=max_intervals)
 
     @property

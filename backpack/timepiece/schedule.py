@@ -13,10 +13,12 @@ import logging
 import math
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
-from .dispatch import dispatch
+from backpack._checks import check_callable, check_executor, check_positive_int
+from backpack.timepiece.dispatch import dispatch
 
 __all__ = ["AtSchedule", "IntervalSchedule", "OrdinalSchedule", "Schedule"]
 
@@ -41,12 +43,8 @@ class Schedule(ABC):
         cbkwargs: Mapping[str, Any] | None = None,
         executor: Executor | None = None,
     ) -> None:
-        if not callable(callback):
-            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-        if executor is not None and not isinstance(executor, Executor):
-            raise TypeError(
-                f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
-            )
+        check_callable("callback", callback)
+        check_executor(executor)
         self._callback = callback
         self._cbargs = tuple(cbargs)
         self._cbkwargs = dict(cbkwargs or {})
@@ -206,10 +204,7 @@ class OrdinalSchedule(Schedule):
         executor: Executor | None = None,
     ) -> None:
         super().__init__(callback, cbargs, cbkwargs, executor)
-        if isinstance(ordinal, bool) or not isinstance(ordinal, int):
-            raise TypeError(f"ordinal must be an int, got {type(ordinal).__name__}")
-        if ordinal < 1:
-            raise ValueError(f"ordinal must be at least 1, got {ordinal}")
+        check_positive_int("ordinal", ordinal)
         self._ordinal = ordinal
         self._count = 0
 

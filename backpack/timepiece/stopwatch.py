@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable, Mapping
 from types import MappingProxyType, TracebackType
-from typing import Any, Callable, Mapping, TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from .intervals import IntervalStatistics
+from backpack.timepiece.intervals import IntervalStatistics
 
 __all__ = ["StopWatch"]
 

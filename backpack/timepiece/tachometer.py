@@ -6,12 +6,14 @@ import datetime
 import logging
 import math
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any, Callable
+from typing import Any
 
-from .clock import local_now
-from .dispatch import dispatch
-from .schedule import IntervalSchedule
+from backpack._checks import check_callable, check_executor
+from backpack.timepiece.clock import local_now
+from backpack.timepiece.dispatch import dispatch
+from backpack.timepiece.schedule import IntervalSchedule
 
 __all__ = ["StatsCallback", "Tachometer"]
 
@@ -50,12 +52,8 @@ class Tachometer:
         executor: Executor | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
-        if not callable(stats_callback):
-            raise TypeError(f"stats_callback must be callable, got {type(stats_callback).__name__}")
-        if executor is not None and not isinstance(executor, Executor):
-            raise TypeError(
-                f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
-            )
+        check_callable("stats_callback", stats_callback)
+        check_executor(executor)
         self._logger = logging.getLogger(type(self).__module__)
         self._schedule = IntervalSchedule(
             stats_interval, self._report, fire_immediately=False, clock=clock

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from .intervals import IntervalStatistics
+from backpack.timepiece.intervals import IntervalStatistics
 
 __all__ = ["Ticker"]
 

@@ -257,11 +257,11 @@ def test_image_size_recorded(
 
 # The library's test files that need GStreamer and the GStreamer-enabled cv2.
 GSTREAMER_TEST_GLOBS = (
-    "test_spyglass_*.py",
-    "test_kvs_*.py",
-    "test_faults_spyglass.py",
-    "test_faults_kvs.py",
-    "test_annotation_*.py",
+    "spyglass/test_spyglass_*.py",
+    "kvs/test_kvs_*.py",
+    "spyglass/test_faults_spyglass.py",
+    "kvs/test_faults_kvs.py",
+    "annotation/test_annotation_*.py",
     "doctor/test_*.py",
     "preview/test_preview_server.py",
 )

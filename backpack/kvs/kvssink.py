@@ -1,4 +1,4 @@
-"""KVSSpyGlass: restream frames to Amazon Kinesis Video Streams through ``kvssink``."""
+"""KVSSpyGlass: restream frames to Amazon Kinesis Video Streams through the ``kvssink`` element."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping
-from datetime import datetime, timezone
-from typing import Any, Union
+from typing import Any
 
+from backpack._gst_launch import format_properties
+from backpack._types import PathLike, PropertyValue
 from backpack.kvs.controlplane import KVSStreamUnavailableError, check_stream
-from backpack.kvs.credentials import KVSCredentials, KVSCredentialsHandler
-from backpack.kvs.credentials_file import EXPIRATION_FORMAT, KVSFileCredentialsHandler
-from backpack.kvs.inline import KVSInlineCredentialsHandler
-from backpack.kvs.properties import PropertyValue, format_properties
+from backpack.kvs.credentials import KVSCredentials
+from backpack.kvs.credentials_file import KVSFileCredentialsHandler
+from backpack.kvs.credentials_format import read_credentials_file
+from backpack.kvs.handlers import (
+    KVSCredentialsHandler,
+    KVSInlineCredentialsHandler,
+    StaticCredentialsHandler,
+)
 from backpack.kvs.redaction import add_redaction
 from backpack.kvs.sdklog import KVSSinkIncidents, KVSSinkLog
-from backpack.kvs.static import StaticCredentialsHandler
 from backpack.spyglass.base import SpyGlass
 from backpack.spyglass.encoder import H264Settings
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 KVSSINK = "kvssink"
 
@@ -94,8 +96,7 @@ class KVSSpyGlass(SpyGlass):
         check_stream: before each start of kvssink, check with boto3 (bounded) that the
             stream exists, creating it if missing, and that the service accepts the
             credentials (see :mod:`backpack.kvs.controlplane`); a refusal is logged with the
-            service's reason and the start is retried with backoff. kvssink itself retries
-            such refusals for minutes and then crashed the process in our measurements.
+            service's reason and the start is retried with backoff.
         sink: for debugging, a GStreamer description that replaces the ``kvssink`` element,
             e.g. ``"matroskamux ! filesink location=/tmp/kvs.mkv"`` to record exactly the
             H.264 stream KVS would get. The credentials handler still starts and stops; no
@@ -115,15 +116,16 @@ class KVSSpyGlass(SpyGlass):
     ending in ``.pem``) is the CA for https, read once per process at the first kvssink start;
     ``AWS_DEFAULT_REGION`` overrides ``stream_region``. The control-plane check follows them.
 
-    Example:
-        >>> spyglass = KVSSpyGlass(
+    Example (illustrative, not run as a doctest: it needs the appliance's ``.env`` file, a
+    camera frame and a Kinesis video stream):
+        >>> spyglass = KVSSpyGlass(  # doctest: +SKIP
         ...     stream_region="us-east-1",
         ...     stream_name="panorama-video",
         ...     credentials_handler=KVSFileCredentialsHandler(),
         ...     dotenv_path="/panorama/.env",
         ... )
-        >>> spyglass.start_streaming()
-        >>> spyglass.put(frame)  # in the frame loop
+        >>> spyglass.start_streaming()  # doctest: +SKIP
+        >>> spyglass.put(frame)  # in the frame loop  # doctest: +SKIP
     """
 
     def __init__(
@@ -314,15 +316,11 @@ class KVSSpyGlass(SpyGlass):
 
 
 def _read_credentials_file(path: str) -> KVSCredentials:
-    """Parse kvssink's credentials file (see :mod:`backpack.kvs.credentials_file`)."""
+    """The credentials in kvssink's file, or :class:`KVSStreamUnavailableError` saying why not."""
     try:
-        with open(path, encoding="ascii") as stream:
-            tokens = stream.read().split()
+        credentials = read_credentials_file(path)
     except OSError as exc:
         raise KVSStreamUnavailableError(f"credentials file unreadable: {exc}") from None
-    if len(tokens) == 3 and tokens[0] == "CREDENTIALS":
-        return KVSCredentials(tokens[1], tokens[2])
-    if len(tokens) == 5 and tokens[0] == "CREDENTIALS":
-        expiration = datetime.strptime(tokens[2], EXPIRATION_FORMAT).replace(tzinfo=timezone.utc)
-        return KVSCredentials(tokens[1], tokens[3], tokens[4], expiration)
-    raise KVSStreamUnavailableError(f"credentials file {path} is not in kvssink's format")
+    if credentials is None:
+        raise KVSStreamUnavailableError(f"credentials file {path} is not in kvssink's format")
+    return credentials

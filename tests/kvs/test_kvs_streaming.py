@@ -1,6 +1,6 @@
 """KVSSpyGlass streaming through the real kvssink to a local fake KVS endpoint.
 
-The endpoint (tests/kvs_endpoint.py) answers the control plane and keeps every PutMedia body;
+The endpoint (tests/kvs/kvs_endpoint.py) answers the control plane and keeps every PutMedia body;
 what it got is decoded with PyAV and checked frame by frame (count, size, colour sequence).
 kvssink is found through GST_PLUGIN_PATH; without it these tests skip, naming the path.
 """
@@ -16,7 +16,6 @@ import av
 import numpy as np
 import pytest
 from kvs_endpoint import KVSEndpoint
-from kvs_fixtures import kvs_endpoint, kvs_tls_endpoint  # noqa: F401 (fixtures)
 from kvs_helpers import ROLE_ARN
 from spyglass_helpers import PALETTE, Feeder, color_frame, palette_index, put_all, wait_for
 
@@ -89,7 +88,7 @@ def test_frames_arrive_decodable_in_order(
 
 @pytest.mark.timeout(240)
 def test_readme_file_credentials_rotate_while_streaming(
-    kvs_endpoint: KVSEndpoint,  # noqa: F811 (fixture)
+    kvs_endpoint: KVSEndpoint,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,

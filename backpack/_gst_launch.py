@@ -1,15 +1,25 @@
-"""Formatting of GStreamer element properties for a ``gst-launch``-style pipeline description."""
+"""Text of ``gst-launch``-style pipeline descriptions: quoted values and element properties."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Union
 
-PropertyValue = Union[str, int, float, bool]
+from backpack._types import PropertyValue
 
 _BARE = re.compile(r"[A-Za-z0-9_.:/+=@-]+")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def quote(text: str) -> str:
+    """``text`` in double quotes, backslashes and quotes escaped, for ``gst_parse_launch``.
+
+    Example:
+        >>> print(quote('my "cam"'))
+        "my \\"cam\\""
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def format_property(name: str, value: PropertyValue) -> str:
@@ -30,7 +40,7 @@ def format_property(name: str, value: PropertyValue) -> str:
     elif isinstance(value, str):
         if not value.isprintable():
             raise ValueError(f"property {name} has a non-printable value")
-        text = value if _BARE.fullmatch(value) else _quote(value)
+        text = value if _BARE.fullmatch(value) else quote(value)
     else:
         raise TypeError(f"property {name}: unsupported value type {type(value).__name__}")
     return f"{name}={text}"
@@ -39,8 +49,3 @@ def format_property(name: str, value: PropertyValue) -> str:
 def format_properties(properties: Mapping[str, PropertyValue]) -> str:
     """Space-separated :func:`format_property` of every item, in order."""
     return " ".join(format_property(name, value) for name, value in properties.items())
-
-
-def _quote(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'

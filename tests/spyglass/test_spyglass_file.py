@@ -243,7 +243,7 @@ def test_streams_without_pygobject(tmp_path: Path) -> None:
     out = tmp_path / "nogi.mp4"
     result = subprocess.run(
         [sys.executable, "-c", _NO_GI_SCRIPT.format(tests=str(tests), out=str(out))],
-        cwd=str(tests.parent),
+        cwd=str(tests.parents[1]),
         capture_output=True,
         text=True,
         timeout=50,

@@ -6,8 +6,6 @@ parsed back and checked against moto's GetCallerIdentity.
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import io
 import logging
 import os
@@ -19,13 +17,13 @@ import boto3
 import pytest
 from kvs_helpers import ROLE_ARN, caller_arn
 
+from backpack._gst_launch import format_property
 from backpack.kvs import (
     AssumeRoleCredentialsSource,
     KVSCredentials,
     KVSEnvironmentCredentialsHandler,
     KVSInlineCredentialsHandler,
 )
-from backpack.kvs.properties import format_property
 from backpack.kvs.redaction import redact, register_secrets
 
 ASSUMED_ROLE_ARN = re.compile(r"arn:aws:sts::123456789012:assumed-role/kvs-writer/.+")
@@ -248,22 +246,3 @@ def test_secrets_are_redacted_on_every_logger_and_later_handler(
     assert secret not in isolated_text
     assert "myapp.isolated token ***" in isolated_text
     assert "ValueError: rejected ***" in isolated_text
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "backpack.kvs",
-        "backpack.kvs.credentials_file",
-        "backpack.kvs.environment",
-        "backpack.kvs.inline",
-        "backpack.kvs.properties",
-        "backpack.kvs.redaction",
-        "backpack.kvs.sources",
-    ],
-)
-def test_docstring_examples(name: str) -> None:
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -2,7 +2,7 @@
 it drives its credentials handler.
 
 Streaming through the real kvssink to a local fake KVS endpoint is tested in
-tests/test_kvs_streaming.py and tests/test_kvs_faults_streaming.py.
+tests/kvs/test_kvs_streaming.py and tests/kvs/test_kvs_faults_streaming.py.
 """
 
 from __future__ import annotations

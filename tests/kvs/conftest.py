@@ -1,4 +1,4 @@
-"""pytest fixtures for the fake KVS endpoint (tests/kvs_endpoint.py); import them explicitly."""
+"""Fixtures of the backpack.kvs tests: the fake KVS endpoint (kvs_endpoint.py), plain or https."""
 
 from __future__ import annotations
 

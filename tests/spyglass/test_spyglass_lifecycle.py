@@ -26,7 +26,7 @@ from spyglass_helpers import (
 from backpack.spyglass import FileSpyGlass, H264Settings, SpyGlassState, load_environment
 
 FAST = H264Settings(speed_preset="ultrafast")
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 TESTS = Path(__file__).resolve().parent
 FALLBACK_FPS = 30.0  # the stated default rate when none can be measured
 
@@ -122,7 +122,11 @@ def test_exit_without_stop_finalizes_open_files(tmp_path: Path) -> None:
     streaming, warming = tmp_path / "streaming.mp4", tmp_path / "warming.mp4"
     script = _EXIT_SCRIPT.format(tests=str(TESTS), streaming=str(streaming), warming=str(warming))
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=TESTS.parent, capture_output=True, text=True, timeout=80
+        [sys.executable, "-c", script],
+        cwd=TESTS.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=80,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "leaving without stop_streaming()"
@@ -157,7 +161,11 @@ print("leaving with a stuck sink")
 def test_exit_with_a_stuck_sink_still_exits() -> None:
     script = _STUCK_EXIT_SCRIPT.format(tests=str(TESTS))
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=TESTS.parent, capture_output=True, text=True, timeout=50
+        [sys.executable, "-c", script],
+        cwd=TESTS.parents[1],
+        capture_output=True,
+        text=True,
+        timeout=50,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "leaving with a stuck sink"

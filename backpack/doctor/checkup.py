@@ -10,12 +10,12 @@ from pathlib import Path
 import boto3
 
 from backpack.doctor.aws import check_clock_skew, check_credentials, check_sts, probe_sts
-from backpack.doctor.camera import check_camera
 from backpack.doctor.check import Check, Report
 from backpack.doctor.dotenv_file import DEFAULT_PATH, check_dotenv
 from backpack.doctor.gstreamer import check_elements, check_kvssink
-from backpack.doctor.kvs import check_kvs_stream, check_put_media
-from backpack.doctor.runtime import check_opencv, check_python
+from backpack.doctor.kvs_stream import check_kvs_stream, check_put_media
+from backpack.doctor.python_runtime import check_opencv, check_python
+from backpack.doctor.rtsp_camera import check_camera
 
 _logger = logging.getLogger(__name__)
 

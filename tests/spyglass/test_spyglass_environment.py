@@ -90,7 +90,7 @@ def test_plugin_path_from_dotenv_is_rescanned_after_gstreamer_init(tmp_path: Pat
     result = subprocess.run(
         [sys.executable, "-c", script],
         env=env,
-        cwd=str(TESTS.parent),
+        cwd=str(TESTS.parents[1]),
         capture_output=True,
         text=True,
         timeout=100,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Any, Callable, List, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +39,7 @@ class RecordingMedia:
     """The overlay part of ``panoramasdk.media``, recording every call."""
 
     def __init__(self) -> None:
-        self.calls: List[Tuple[Any, ...]] = []
+        self.calls: list[tuple[Any, ...]] = []
 
     def add_rect(self, x1: float, y1: float, x2: float, y2: float) -> None:
         self.calls.append(("add_rect", x1, y1, x2, y2))

@@ -15,7 +15,6 @@ from pathlib import Path
 import av
 import pytest
 from kvs_endpoint import KVSEndpoint
-from kvs_fixtures import kvs_endpoint  # noqa: F401 (fixture)
 from spyglass_helpers import Feeder, palette_index, wait_for
 
 from backpack.kvs import (
@@ -58,7 +57,7 @@ def assert_no_secret(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixt
 
 @pytest.mark.timeout(180)
 def test_endpoint_gone_then_back(
-    kvs_endpoint: KVSEndpoint,  # noqa: F811 (fixture)
+    kvs_endpoint: KVSEndpoint,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
@@ -113,7 +112,7 @@ def test_endpoint_gone_then_back(
 
 @pytest.mark.timeout(180)
 def test_credentials_refused_on_reconnect_then_accepted(
-    kvs_endpoint: KVSEndpoint,  # noqa: F811 (fixture)
+    kvs_endpoint: KVSEndpoint,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
@@ -179,7 +178,7 @@ class ExpiredSource:
 @pytest.mark.parametrize("fault", ["rejected", "expired", "region", "create"])
 def test_refusals_are_logged_with_their_reason(
     fault: str,
-    kvs_endpoint: KVSEndpoint,  # noqa: F811 (fixture)
+    kvs_endpoint: KVSEndpoint,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,

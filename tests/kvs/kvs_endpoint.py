@@ -16,7 +16,7 @@ service gives for a credential scoped to an unknown region.
 
 Everything binds 127.0.0.1, and the server stops by itself after ``lifetime`` seconds.
 Plain module (no pytest): bench/kvssink_cost.py uses it too; the fixtures are in
-tests/kvs_fixtures.py.
+tests/kvs/conftest.py.
 """
 
 from __future__ import annotations

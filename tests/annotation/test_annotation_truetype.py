@@ -8,7 +8,6 @@ refused at construction, and without fonts the driver draws one ``?`` per charac
 from __future__ import annotations
 
 import logging
-from typing import Tuple
 
 import cv2
 import numpy as np
@@ -34,7 +33,7 @@ def render(text: str, driver: OpenCVImageAnnotationDriver | None = None) -> Mask
     return image[:, :, 0] >= 128
 
 
-def bbox(mask: Mask) -> Tuple[int, int, int, int]:
+def bbox(mask: Mask) -> tuple[int, int, int, int]:
     """top, bottom, left, right (inclusive) of the inked pixels."""
     rows = np.flatnonzero(mask.any(axis=1))
     columns = np.flatnonzero(mask.any(axis=0))

@@ -10,7 +10,7 @@ kept verbatim.
 from __future__ import annotations
 
 import datetime
-from typing import Any, List, Tuple
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +29,7 @@ class Stream:
 
     def __init__(self, height: int, width: int) -> None:
         self.image = np.zeros((height, width, 3), np.uint8)
-        self.calls: List[Tuple[Any, ...]] = []
+        self.calls: list[tuple[Any, ...]] = []
 
     def add_rect(self, x1: float, y1: float, x2: float, y2: float) -> None:
         self.calls.append(("add_rect", x1, y1, x2, y2))
