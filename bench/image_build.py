@@ -135,8 +135,16 @@ def rows_from(figures: dict[str, Any], status: Status, note: str) -> list[Result
             )
         )
     else:
-        rows.append(Result(GROUP, f"bake of {both} (cache state unknown)", "s", ours=bake,
-                           status=status, note=note))
+        rows.append(
+            Result(
+                GROUP,
+                f"bake of {both} (cache state unknown)",
+                "s",
+                ours=bake,
+                status=status,
+                note=note,
+            )
+        )
     if warm is not None:
         rows.append(
             Result.judged(
