@@ -265,6 +265,13 @@ GSTREAMER_TEST_GLOBS = (
     "doctor/test_*.py",
     "preview/test_preview_server.py",
 )
+# The doctests of the packages that need GStreamer or cv2, from the installed library.
+GSTREAMER_DOCTEST_PACKAGES = (
+    "backpack.spyglass",
+    "backpack.annotation",
+    "backpack.doctor",
+    "backpack.kvs",
+)
 
 
 def test_library_gstreamer_tests_pass_inside_image(arch: str, published: Published) -> None:
@@ -287,6 +294,9 @@ def test_library_gstreamer_tests_pass_inside_image(arch: str, published: Publish
         "-p",
         "no:cacheprovider",
         *files,
+        "--doctest-modules",
+        "--pyargs",
+        *GSTREAMER_DOCTEST_PACKAGES,
         timeout=1500,
         check=False,
     )
