@@ -86,9 +86,10 @@ def test_endpoint_gone_then_back(
     # One error for the incident, naming the reason; then the recovery.
     errors = kvs_errors(caplog)
     assert len(errors) == 1, errors
-    assert "kvssink" in errors[0] and (
-        "Couldn't connect" in errors[0] or "Failed sending data" in errors[0]
-    ), errors[0]
+    # How curl names the endpoint going away mid-stream depends on its version (trixie's
+    # curl 8.14 reports the open PutMedia response as a partial transfer).
+    reasons = ("Couldn't connect", "Failed sending data", "Transferred a partial file")
+    assert "kvssink" in errors[0] and any(reason in errors[0] for reason in reasons), errors[0]
     assert_no_secret(caplog, capfd)
 
     frames = []
