@@ -64,7 +64,8 @@ class SpyGlass(abc.ABC):
     """Streams frames to a GStreamer pipeline (``appsrc ! ...``) through ``cv2.VideoWriter``.
 
     Subclasses implement :meth:`_get_pipeline` (encoder and sink) and may override the hooks
-    :meth:`_on_start`, :meth:`_on_stop`, :meth:`_redact` and :meth:`_check_sink`.
+    :meth:`_on_start`, :meth:`_on_stop`, :meth:`_redact`, :meth:`_check_sink` and
+    :meth:`_explain_open_failure`.
 
     The frame loop never waits for the pipeline: :meth:`put` validates the frame, copies it
     (resizing when needed) into a single-slot mailbox and returns; a streaming thread writes
@@ -306,6 +307,10 @@ class SpyGlass(abc.ABC):
 
         Called in the streaming thread about every 0.5 s while the pipeline is open.
         """
+        return None
+
+    def _explain_open_failure(self) -> str | None:
+        """Why the pipeline failed to open when GStreamer posted no reason, or None."""
         return None
 
     # -- internals ----------------------------------------------------------------------------

@@ -113,3 +113,14 @@ class FileSpyGlass(SpyGlass):
         if path is not None and not os.path.exists(path):
             return f"output file {path} disappeared (was its directory removed?)"
         return None
+
+    def _explain_open_failure(self) -> str | None:
+        path = self._current
+        if path is None:
+            return None
+        directory = os.path.dirname(path) or "."
+        if not os.path.isdir(directory):
+            return f'Could not open file "{path}" for writing: no directory {directory}'
+        if not os.access(directory, os.W_OK | os.X_OK):
+            return f'Could not open file "{path}" for writing: cannot write in {directory}'
+        return None

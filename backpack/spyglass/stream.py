@@ -49,6 +49,8 @@ class PipelineOwner(Protocol):
 
     def _check_sink(self) -> str | None: ...
 
+    def _explain_open_failure(self) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class StreamSettings:
@@ -234,6 +236,10 @@ class StreamSession:
             )
             self._on_state(self, SpyGlassState.STREAMING)
             return writer
+        if self._error is None:  # GStreamer 1.26 may fail the open without saying why
+            reason = owner._explain_open_failure()
+            if reason is not None:
+                self._report_error(reason)
         self._log.error("Could not open pipeline: %s", owner._redact(pipeline))
         self._close(writer, _ERROR_RELEASE_GRACE)
         self._on_state(self, SpyGlassState.ERROR)
