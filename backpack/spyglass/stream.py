@@ -122,7 +122,9 @@ class StreamSession:
         """Hand a frame to the streaming thread (frame loop); report a stalled write.
 
         A frame loop faster than the pipeline (it replaced a frame not written yet) yields
-        the CPU (``sched_yield``, no sleep) to the encoder threads instead of spinning on.
+        the CPU (``sched_yield``, no sleep) to the encoder threads instead of spinning on;
+        the mailbox also yields between slices of such a frame's copy (see
+        :class:`~backpack.spyglass.mailbox.FrameMailbox`).
         """
         if self.mailbox.put(frame):
             os.sched_yield()
