@@ -1,18 +1,23 @@
-"""FrameMailbox under a producer that outpaces its consumer: whole frames, the caller's array
-reusable at once, yields between the slices of a copy that is likely to be replaced.
+"""A frame loop that outpaces its pipeline: the mailbox keeps frames whole and the caller's
+array reusable at once, yields between the slices of a copy that is likely to be replaced,
+and the session pauses the loop briefly (never waiting for the pipeline).
 
 (Self-contained: no test helpers, so it runs wherever the test files are moved.)"""
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 
 import numpy as np
 import pytest
 
-from backpack.spyglass import mailbox
+from backpack.spyglass import Backoff, StreamFormat, stream
+from backpack.spyglass.frame import Frame
 from backpack.spyglass.mailbox import FrameMailbox
+from backpack.spyglass.stream import StreamSession, StreamSettings
 
 
 def test_mailbox_replacing_copy_yields_between_slices_and_never_tears_the_pending_frame(
@@ -21,9 +26,12 @@ def test_mailbox_replacing_copy_yields_between_slices_and_never_tears_the_pendin
     width, height = 640, 480  # several SLICE_BYTES slices
     box = FrameMailbox(width=width, height=height)
     first = np.full((height, width, 3), 10, np.uint8)
-    second = np.full((height, width, 3), 20, np.uint8)
+    # A strided view (columns reversed) of a pattern: each slice must land in its place.
+    pattern = (np.arange(height)[:, None] + 3 * np.arange(width)[None, :]) % 256
+    second = np.repeat(pattern.astype(np.uint8)[:, :, None], 3, axis=2)[:, ::-1]
+    expected = second.copy()
     assert box.put(first) is False
-    taken: list[np.ndarray] = []
+    taken: list[Frame] = []
     yields: list[int] = []
 
     def sched_yield() -> None:  # the consumer wakes up during the first yield
@@ -33,13 +41,14 @@ def test_mailbox_replacing_copy_yields_between_slices_and_never_tears_the_pendin
             assert frame is not None
             taken.append(frame.copy())
 
-    monkeypatch.setattr(mailbox.os, "sched_yield", sched_yield)
+    monkeypatch.setattr(os, "sched_yield", sched_yield)  # as the mailbox calls it
     assert box.put(second) is False  # taken meanwhile: nothing was replaced
     second[:] = 99  # the caller reuses its array at once
     assert yields == [0]  # one yield, then the rest copied without yielding
     assert taken[0].min() == taken[0].max() == 10  # the pending frame was never touched
     latest = box.take(timeout=0)
-    assert latest is not None and latest.min() == latest.max() == 20
+    assert latest is not None
+    np.testing.assert_array_equal(latest, expected)
 
 
 def test_mailbox_frames_stay_whole_while_the_producer_reuses_its_array() -> None:
@@ -76,3 +85,29 @@ def test_mailbox_frames_stay_whole_while_the_producer_reuses_its_array() -> None
     assert not errors, errors
     assert seen == sorted(set(seen)) and seen[-1] == count
     assert box.dropped > 0  # the producer outpaced the consumer: replacing copies ran
+
+
+def test_session_pauses_the_loop_only_when_a_put_replaced_an_unwritten_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pause is a fixed short sleep: it does not wait for the pipeline (here nothing is
+    ever written: the streaming thread is not even started)."""
+    session = StreamSession(
+        owner=None,  # type: ignore[arg-type]  # not started: the owner is never called
+        stream_format=StreamFormat(fps=30.0, width=8, height=4),
+        settings=StreamSettings(Backoff(), stall_timeout=5.0, stop_timeout=1.0),
+        log=logging.LoggerAdapter(logging.getLogger(__name__), None),
+        on_state=lambda session, state: None,
+    )
+    sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", sleeps.append)  # as the session calls it
+    frame = np.zeros((4, 8, 3), np.uint8)
+    session.put(frame)
+    assert sleeps == []  # the first frame waits for the pipeline: the loop is not ahead
+    session.put(frame)
+    session.put(frame)
+    assert sleeps == [stream.OUTPACED_PAUSE] * 2
+    assert 0 < stream.OUTPACED_PAUSE <= 0.001
+    assert session.mailbox.take(timeout=0) is not None
+    session.put(frame)  # taken: no longer ahead
+    assert len(sleeps) == 2
