@@ -227,7 +227,9 @@ class SpyGlass(abc.ABC):
         """Hand over a frame (uint8 HxWx3 BGR); never blocks on the pipeline.
 
         The frame is copied: the caller may reuse or modify it right after this returns.
-        Call it from one thread (the frame loop).
+        Call it from one thread (the frame loop). A loop that outpaces the pipeline (this
+        frame replaced one not written yet) pauses about 0.1 ms, a fixed sleep that waits for
+        nothing, so that the encoder threads get the CPU.
 
         Returns:
             True if the frame was queued to a running pipeline, False if it was not streamed

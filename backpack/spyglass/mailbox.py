@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 
@@ -9,6 +10,9 @@ import cv2
 import numpy as np
 
 from backpack.spyglass.frame import Frame
+
+SLICE_BYTES = 128 * 1024
+"""Bytes copied between two yields while the producer outpaces the consumer."""
 
 
 class FrameMailbox:
@@ -20,9 +24,17 @@ class FrameMailbox:
     ``take`` swaps the pending buffer with the consumer's. The lock guards only those swaps
     and the consumer is woken through a C-level queue (one token per empty-to-full change),
     so a producer calling ``put`` flat out never keeps the consumer waiting for a lock or for
-    the GIL. Nothing is allocated per frame; the caller's array is never modified nor
+    the GIL. No image buffer is allocated per frame; the caller's array is never modified nor
     retained. A frame not taken before the next ``put`` is replaced and counted in
     :attr:`dropped`.
+
+    A producer faster than the consumer (the pending frame is still untaken, so the consumer
+    is busy and this frame will most likely be replaced too) copies in slices of about
+    :data:`SLICE_BYTES` and yields the CPU (``sched_yield``, no sleep) after each: a thread
+    woken meanwhile on this CPU (the consumer, or the encoder threads it feeds) runs at once
+    instead of after a whole frame's copy. Once the consumer has taken the pending frame
+    (it waits for this one), the rest is copied without yielding. The frame is complete in
+    the mailbox before ``put`` returns either way.
 
     One thread puts, one thread takes.
 
@@ -39,6 +51,13 @@ class FrameMailbox:
         self._filling: Frame = np.zeros((height, width, 3), np.uint8)  # producer's
         self._pending: Frame = np.zeros((height, width, 3), np.uint8)  # under the lock
         self._taken: Frame = np.zeros((height, width, 3), np.uint8)  # consumer's
+        rows = max(1, SLICE_BYTES // (width * 3))
+        self._rows = [(top, min(top + rows, height)) for top in range(0, height, rows)]
+        # Each buffer's row slices, made once (views: they follow the buffers' rotation).
+        self._slices = {
+            id(buffer): [buffer[top:bottom] for top, bottom in self._rows]
+            for buffer in (self._filling, self._pending, self._taken)
+        }
         self._full = False  # _pending holds a frame not taken yet
         self._closed = False
         self._lock = threading.Lock()
@@ -49,7 +68,10 @@ class FrameMailbox:
         """Copy ``frame`` (validated uint8 HxWx3) into the mailbox; True if it replaced one."""
         filling = self._filling
         if frame.shape[1] == self._size[0] and frame.shape[0] == self._size[1]:
-            np.copyto(filling, frame)
+            if self._full and len(self._rows) > 1:  # unlocked read: only a hint
+                self._copy_yielding(filling, frame)
+            else:
+                np.copyto(filling, frame)
         else:
             cv2.resize(frame, self._size, dst=filling, interpolation=cv2.INTER_AREA)
         with self._lock:
@@ -60,6 +82,13 @@ class FrameMailbox:
         else:
             self._wakeups.put(True)
         return replaced
+
+    def _copy_yielding(self, filling: Frame, frame: Frame) -> None:
+        """Copy ``frame`` into ``filling`` slice by slice, yielding while the consumer is busy."""
+        for (top, bottom), part in zip(self._rows, self._slices[id(filling)]):
+            np.copyto(part, frame[top:bottom])
+            if self._full:
+                os.sched_yield()
 
     def take(self, timeout: float | None) -> Frame | None:
         """Wait up to ``timeout`` s for a frame; return it, or ``None`` when there is none.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +28,9 @@ from backpack.spyglass.warmup import StreamFormat
 _IDLE_WAIT = 0.5  # s, longest the streaming thread sleeps without checking its sink
 _ERROR_RELEASE_GRACE = 1.0  # s release() may wait for EOS after a failure before rescue
 _HEALTHY = 5.0  # s a pipeline must work (and the backoff maximum) before backoff starts over
+
+OUTPACED_PAUSE = 50e-6
+"""Seconds the frame loop sleeps after a ``put`` that replaced a frame not written yet."""
 
 if TYPE_CHECKING:
     Log = logging.LoggerAdapter[logging.Logger]
@@ -104,11 +106,17 @@ class StreamSession:
     def put(self, frame: Frame) -> None:
         """Hand a frame to the streaming thread (frame loop); report a stalled write.
 
-        A frame loop faster than the pipeline (it replaced a frame not written yet) yields
-        the CPU (``sched_yield``, no sleep) to the encoder threads instead of spinning on.
+        A frame loop faster than the pipeline (this frame replaced one not written yet)
+        yields the CPU between slices of the copy (see
+        :class:`~backpack.spyglass.mailbox.FrameMailbox`), then sleeps
+        :data:`OUTPACED_PAUSE` (about 0.1 ms with Linux's default 50 us timer slack): a fixed
+        pause, shorter than the copy itself, that waits for nothing (a slow or stuck sink does
+        not lengthen it) but lets this CPU go idle so the scheduler can run the encoder
+        threads on it; a loop that only yields keeps them queued behind it. A loop that does
+        not outpace the pipeline never pauses.
         """
         if self.mailbox.put(frame):
-            os.sched_yield()
+            time.sleep(OUTPACED_PAUSE)
         started = self._write_started
         if started and not self._stall_reported:
             self._check_stall(started)
