@@ -5,6 +5,7 @@ Each raises what the public classes document, with the argument's name in the me
 
 from __future__ import annotations
 
+import numbers
 from concurrent.futures import Executor
 
 
@@ -49,3 +50,21 @@ def check_non_empty_str(name: str, value: object) -> None:
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
     if not value:
         raise ValueError(f"{name} must not be empty")
+
+
+def optional_fps(fps: float | None) -> float | None:
+    """``fps`` as a float in (0, 1000), or None; ``ValueError`` otherwise."""
+    if fps is None:
+        return None
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps < 1000:
+        raise ValueError(f"fps must be a number in (0, 1000), got {fps!r}")
+    return float(fps)
+
+
+def optional_dimension(name: str, value: int | None) -> int | None:
+    """``value`` as a positive int (numpy integers too), or None; ``ValueError`` otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)

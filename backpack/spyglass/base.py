@@ -14,50 +14,21 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
 
-import numpy as np
-
+from backpack._checks import optional_dimension, optional_fps
 from backpack._types import PathLike
 from backpack.spyglass.backlog import FrameBacklog
 from backpack.spyglass.backoff import Backoff
 from backpack.spyglass.environment import load_environment
 from backpack.spyglass.frame import Frame, check_frame
 from backpack.spyglass.state import SpyGlassState
-from backpack.spyglass.stream import Log, StreamSession, StreamSettings
+from backpack.spyglass.stream import InstanceLog, StreamSession, StreamSettings
 from backpack.spyglass.warmup import StreamFormat, Warmup
 
 _EXIT_STOP_TIMEOUTS = 3  # at exit, open SpyGlasses get this many stop_timeouts to finish
 
 _logger = logging.getLogger(__name__)
-
-
-class _InstanceLog(Log):
-    """The module logger, with the instance (its class name) at the start of each message."""
-
-    def __init__(self, logger: logging.Logger, name: str) -> None:
-        super().__init__(logger, None)
-        self._name = name
-
-    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
-        return f"{self._name}: {msg}", kwargs
-
-
-def _check_fps(fps: float | None) -> float | None:
-    if fps is None:
-        return None
-    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps < 1000:
-        raise ValueError(f"fps must be a number in (0, 1000), got {fps!r}")
-    return float(fps)
-
-
-def _check_dimension(name: str, value: int | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 class SpyGlass(abc.ABC):
@@ -130,10 +101,10 @@ class SpyGlass(abc.ABC):
         open_timeout: float = 10.0,
     ) -> None:
         self._logger = _logger  # the plain module logger, for subclasses that need a Logger
-        self._log = _InstanceLog(_logger, type(self).__name__)
-        self._fps = _check_fps(fps)
-        self._width = _check_dimension("width", width)
-        self._height = _check_dimension("height", height)
+        self._log = InstanceLog(_logger, type(self).__name__)
+        self._fps = optional_fps(fps)
+        self._width = optional_dimension("width", width)
+        self._height = optional_dimension("height", height)
         self._warmup = Warmup(warmup_frames, clock)
         if not isinstance(backoff, Backoff):
             raise TypeError(f"backoff must be a Backoff, got {type(backoff).__name__}")
@@ -196,9 +167,9 @@ class SpyGlass(abc.ABC):
         streaming restarts the stream.
         """
         requested = (
-            _check_fps(fps) if fps is not None else self._fps,
-            _check_dimension("width", width) if width is not None else self._width,
-            _check_dimension("height", height) if height is not None else self._height,
+            optional_fps(fps) if fps is not None else self._fps,
+            optional_dimension("width", width) if width is not None else self._width,
+            optional_dimension("height", height) if height is not None else self._height,
         )
         if self._state is not SpyGlassState.STOPPED:
             self._log.warning("start_streaming() while %s: restarting", self._state.name)

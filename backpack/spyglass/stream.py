@@ -12,7 +12,7 @@ import collections
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,6 +36,17 @@ if TYPE_CHECKING:
     Log = logging.LoggerAdapter[logging.Logger]
 else:
     Log = logging.LoggerAdapter
+
+
+class InstanceLog(Log):
+    """The module logger, with the instance (its class name) at the start of each message."""
+
+    def __init__(self, logger: logging.Logger, name: str) -> None:
+        super().__init__(logger, None)
+        self._name = name
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+        return f"{self._name}: {msg}", kwargs
 
 
 class PipelineOwner(Protocol):
