@@ -6,7 +6,7 @@
 #   docker buildx bake test               # the library's GStreamer tests image, both arches
 #
 # Every pinned version is a variable; override with environment variables of the
-# same name. build/main.sh stages the sources (build/fetch-sources.sh) and sets KVSSINK.
+# same name. build/main.sh stages the sources (build/steps/fetch-sources.sh) and sets KVSSINK.
 
 variable "REGISTRY" {
   default = "127.0.0.1:5000"
@@ -28,7 +28,7 @@ variable "ARCHES" {
 
 # Base images. BASE_IMAGE, when set, is used for both architectures (a multi-arch
 # registry image); else BASE_IMAGE_<ARCH>, else the local per-architecture tag
-# ${BASE_REPO}:${DEBIAN_RELEASE}-<arch> that build/bootstrap-base-images.sh makes with
+# ${BASE_REPO}:${DEBIAN_RELEASE}-<arch> that build/steps/bootstrap-base-images.sh makes with
 # debootstrap. DEBIAN_RELEASE picks the release (bookworm or trixie: the package lists
 # name both, images/system/apt-install.sh chooses by the base's /etc/os-release).
 variable "DEBIAN_RELEASE" {
@@ -59,13 +59,13 @@ variable "OPENCV_PYTHON_VERSION" {
 variable "OPENCV_PYTHON_SHA256" {
   default = "66aac3e5b5faa48d4025816592f3af19e4bfc2c68dec067bae2dbb4ca10aa9e2"
 }
-# Directory holding opencv_python-<version>.tar.gz (build/fetch-sources.sh fills it).
+# Directory holding opencv_python-<version>.tar.gz (build/steps/fetch-sources.sh fills it).
 variable "OPENCV_SDIST_DIR" {
   default = "/var/cache/backpack/downloads"
 }
 
 # KVS producer SDK for the kvssink GStreamer plugin: the C++ SDK, the C producer it
-# pins, and the platform-independent code (PIC) under it. Online, build/fetch-sources.sh
+# pins, and the platform-independent code (PIC) under it. Online, build/steps/fetch-sources.sh
 # clones each tag and checks its commit; offline it takes the archives from
 # $BACKPACK_SOURCES_DIR/kvs and checks each sha256 (git archive of the tag).
 variable "KVS_SDK_VERSION" {
@@ -100,12 +100,12 @@ variable "KVS_PIC_SHA256" {
 variable "KVS_PIC_NOTE" {
   default = "producer-c 1.6.2 pins pic 1.3.1; built with pic 1.2.0 (producer-c src/ unchanged since 1.6.0, which pinned it)"
 }
-# Directory the pinned KVS archives are staged in (build/fetch-sources.sh fills it,
+# Directory the pinned KVS archives are staged in (build/steps/fetch-sources.sh fills it,
 # with a STATUS file: "present" or "absent: <reason>").
 variable "KVS_SOURCES_DIR" {
   default = "/var/cache/backpack/kvs-sources"
 }
-# "present" when KVS_SOURCES_DIR holds the archives (build/env.sh reads its STATUS).
+# "present" when KVS_SOURCES_DIR holds the archives (build/steps/env.sh reads its STATUS).
 variable "KVSSINK" {
   default = "absent"
 }
@@ -123,7 +123,7 @@ variable "GSTREAMER_VERSION_TRIXIE" {
 }
 
 # The Python package index pip uses inside the build: the build host's configured one
-# (build/env.sh reads it from pip's configuration), or pip's default when empty.
+# (build/steps/env.sh reads it from pip's configuration), or pip's default when empty.
 variable "PIP_INDEX_URL" {
   default = ""
 }

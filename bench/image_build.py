@@ -2,11 +2,11 @@
 
 The image build's own scripts do the work, so the bench measures exactly what users run:
 
-* cold: ``build/prune-build-cache.sh`` (forgets the BuildKit cache and the built tags), then
+* cold: ``build/steps/prune-build-cache.sh`` (forgets the BuildKit cache and the built tags), then
   ``SKIP_PUBLISH=1 build/main.sh``, which bakes ``base-amd64`` and ``base-arm64`` in one
   invocation, times it and writes ``out/build-summary-cold.json`` (bake seconds, image and
   base image sizes from ``docker image inspect``);
-* warm: ``build/warm-rebuild.sh``, which appends a comment to ``backpack/__init__.py`` in a
+* warm: ``build/steps/warm-rebuild.sh``, which appends a comment to ``backpack/__init__.py`` in a
   scratch copy of the build context and re-bakes both architectures on the warm cache
   (``out/warm-rebuild.json``).
 
@@ -36,9 +36,9 @@ RECORD = REPO / "bench" / "results" / "image-build.json"
 OUT = Path(os.environ.get("BACKPACK_OUT", str(REPO / "out")))
 SUMMARY = OUT / "build-summary-cold.json"
 """Bake seconds, per-architecture cache state and sizes, and the date of build/main.sh's last
-cold build (build/summary.py; warm re-runs write build-summary-warm.json, never this file)."""
+cold build (build/steps/summary.py; warm re-runs write build-summary-warm.json, never this file)."""
 WARM = OUT / "warm-rebuild.json"
-"""Warm rebuild seconds of both architectures, written by build/warm-rebuild.sh."""
+"""Warm rebuild seconds of both architectures, written by build/steps/warm-rebuild.sh."""
 COLD_BUDGET_S = 12 * 60.0
 """Target: both architectures' cold bake (pruned cache, bases bootstrapped) on 2 cores."""
 WARM_BUDGET_S = 60.0
@@ -104,9 +104,9 @@ def combine(summary: dict[str, Any], warm: dict[str, Any] | None, cold: bool) ->
 def measure() -> dict[str, Any]:
     """Cold build of both architectures, then the warm rebuild; save and return the figures."""
     started = datetime.datetime.now(datetime.timezone.utc)
-    _script("prune-build-cache.sh")
+    _script("steps/prune-build-cache.sh")
     _script("main.sh", {"SKIP_PUBLISH": "1"})
-    _script("warm-rebuild.sh")
+    _script("steps/warm-rebuild.sh")
     figures = combine(_load(SUMMARY), _load(WARM), cold=True)
     figures["measured"] = started.isoformat(timespec="seconds")
     RECORD.parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +208,7 @@ def recorded() -> list[Result]:
     warm = _load(WARM) if WARM.is_file() else None
     note = f"cold build recorded by build/main.sh {_load(SUMMARY).get('date', _stamp(SUMMARY))}"
     if warm is not None:
-        note += f" and build/warm-rebuild.sh {_stamp(WARM)}"
+        note += f" and build/steps/warm-rebuild.sh {_stamp(WARM)}"
     return rows_from(
         combine(_load(SUMMARY), warm, cold=False), Status.RECORDED, note + ", not re-measured"
     )

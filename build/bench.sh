@@ -9,9 +9,9 @@ cd "$here"
 venv=${BACKPACK_BENCH_VENV:-$here/.venv-bench}
 
 # GStreamer, Debian's GStreamer-enabled cv2 and the venv with the library (as for the tests).
-BACKPACK_VENV=$venv bash build/host-test-deps.sh 2> >(grep -v "^WARNING: Location" >&2)
+BACKPACK_VENV=$venv bash build/steps/host-test-deps.sh 2> >(grep -v "^WARNING: Location" >&2)
 # supervision 0.31 does not depend on opencv-python; numpy stays Debian's (constraints: numpy<2).
-"$venv/bin/python" -m pip install -q -c build/host-constraints.txt -e "$here[bench]" \
+"$venv/bin/python" -m pip install -q -c build/steps/host-constraints.txt -e "$here[bench]" \
   2> >(grep -v "^WARNING: Location" >&2)
 
 # A PyPI OpenCV wheel would shadow Debian's cv2 (built with GStreamer): refuse to measure then.
@@ -29,7 +29,7 @@ if not gstreamer or "YES" not in gstreamer[0]:
 PY
 
 # kvssink built natively from the staged sources, as for the tests (the kvssink row needs it).
-bash build/host-kvssink.sh
+bash build/steps/host-kvssink.sh
 kvs_host=${BACKPACK_CACHE:-/var/cache/backpack}/kvssink-host/opt/kvs-sdk
 if grep -q '^present' "$kvs_host/STATUS"; then
   export GST_PLUGIN_PATH=$kvs_host/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}

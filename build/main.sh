@@ -13,21 +13,21 @@
 # BASE_IMAGE_AMD64 / BASE_IMAGE_ARM64, REGISTRY, TAG, and every variable of
 # docker-bake.hcl. SKIP_PUBLISH=1 builds only.
 set -euo pipefail
-# shellcheck source=build/lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=build/steps/lib.sh
+source "$(dirname "$0")/steps/lib.sh"
 cd "$BACKPACK_ROOT"
 t_start=$(date +%s)
 
-bash build/install-docker.sh
+bash build/steps/install-docker.sh
 # Bootstrap the local base images (DEBIAN_RELEASE) only when the default per-arch tags are used.
 if [ -z "${BASE_IMAGE:-}" ] && [ -z "${BASE_IMAGE_AMD64:-}${BASE_IMAGE_ARM64:-}" ]; then
-  bash build/bootstrap-base-images.sh $ARCHES
+  bash build/steps/bootstrap-base-images.sh $ARCHES
 fi
-bash build/registry.sh start
-bash build/fetch-sources.sh
+bash build/steps/registry.sh start
+bash build/steps/fetch-sources.sh
 
-# shellcheck source=build/env.sh
-source "$BACKPACK_ROOT/build/env.sh"
+# shellcheck source=build/steps/env.sh
+source "$BACKPACK_ROOT/build/steps/env.sh"
 log "kvssink: $KVSSINK ($(cat "$KVS_SOURCES_DIR/STATUS")) BACKPACK_VERSION=$BACKPACK_VERSION TAG=$TAG"
 
 mkdir -p "$BACKPACK_OUT"
@@ -45,10 +45,10 @@ bake_seconds=$(($(date +%s) - t0))
 log "${targets[*]} built in $bake_seconds s"
 
 if [ "${SKIP_PUBLISH:-0}" != 1 ]; then
-  bash build/publish.sh
+  bash build/steps/publish.sh
 fi
 
 # Summary: build times, cache state and sizes (image vs its base), for bench/ too.
 # shellcheck disable=SC2086
-python3 build/summary.py "$BACKPACK_OUT" "$REGISTRY/$IMAGE_NAME:$TAG" "$KVSSINK" "$bake_seconds" $ARCHES
+python3 build/steps/summary.py "$BACKPACK_OUT" "$REGISTRY/$IMAGE_NAME:$TAG" "$KVSSINK" "$bake_seconds" $ARCHES
 log "main job done in $(($(date +%s) - t_start)) s; summary in $BACKPACK_OUT/build-summary.json"

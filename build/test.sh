@@ -7,10 +7,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-bash build/host-test-deps.sh
+bash build/steps/host-test-deps.sh
 # kvssink built natively from the staged KVS sources (BACKPACK_SOURCES_DIR or the upstream
 # tags); the host KVS tests load it from there (tests/conftest.py).
-bash build/host-kvssink.sh
+bash build/steps/host-kvssink.sh
 kvs_host=${BACKPACK_CACHE:-/var/cache/backpack}/kvssink-host/opt/kvs-sdk
 if grep -q '^present' "$kvs_host/STATUS"; then
   export GST_PLUGIN_PATH=$kvs_host/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
@@ -21,7 +21,7 @@ $py -m ruff format --check backpack tests bench
 $py -m mypy
 $py -m pytest -p no:cacheprovider -m "not image" --ignore=tests/image "$@"
 # The package claims Python >= 3.9: its GStreamer/OpenCV-free tests under pyenv's 3.9.
-bash build/py39-tests.sh
+bash build/steps/py39-tests.sh
 if [ "${BACKPACK_IMAGE_TESTS:-1}" != 0 ]; then
   $py -m pytest -p no:cacheprovider tests/image "$@"
 fi

@@ -5,10 +5,10 @@
 # configure-time `git clone`s are pointed at the extracted archives.
 #
 # In the image (kvssink-build stage): cross for $TARGETARCH against /sysroot with
-# TOOLCHAIN=/images/toolchain. On a host (build/host-kvssink.sh): native, TOOLCHAIN unset.
+# TOOLCHAIN=/images/toolchain. On a host (build/steps/host-kvssink.sh): native, TOOLCHAIN unset.
 #
 # Environment:
-#   KVS_SOURCES   archives + SHA256SUMS + STATUS (build/fetch-sources.sh)  [/src/kvs-sources]
+#   KVS_SOURCES   archives + SHA256SUMS + STATUS (build/steps/fetch-sources.sh)  [/src/kvs-sources]
 #   KVS_PREFIX    where the files live at run time                         [/opt/kvs-sdk]
 #   OUT           root the prefix is copied under ($OUT$KVS_PREFIX)         [/out]
 #   KVS_SDK_VERSION KVS_PRODUCER_C_VERSION KVS_PIC_VERSION KVS_PIC_NOTE     (bake args)

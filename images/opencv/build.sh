@@ -13,7 +13,7 @@ set -eu
 . /images/toolchain/env.sh
 
 sdist=/sdist/opencv_python-$OPENCV_PYTHON_VERSION.tar.gz
-[ -f "$sdist" ] || { echo "missing $sdist: run build/fetch-sources.sh" >&2; exit 1; }
+[ -f "$sdist" ] || { echo "missing $sdist: run build/steps/fetch-sources.sh" >&2; exit 1; }
 echo "$OPENCV_PYTHON_SHA256  $sdist" | sha256sum -c -
 
 work=/tmp/opencv

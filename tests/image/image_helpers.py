@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "out"
 MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}
 
-_spec = importlib.util.spec_from_file_location("pins", ROOT / "build" / "pins.py")
+_spec = importlib.util.spec_from_file_location("pins", ROOT / "build" / "steps" / "pins.py")
 assert _spec and _spec.loader
 _pins_module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_pins_module)
@@ -48,9 +48,9 @@ def docker_cli(*args: str, timeout: float = 600, check: bool = True) -> str:
 
 
 def bake(*args: str, timeout: float = 1800) -> str:
-    """build/bake.sh: bake with the settings build/main.sh used (KVS decision, version)."""
+    """build/steps/bake.sh: bake with the settings build/main.sh used (KVS decision, version)."""
     done = subprocess.run(
-        ["bash", str(ROOT / "build" / "bake.sh"), *args],
+        ["bash", str(ROOT / "build" / "steps" / "bake.sh"), *args],
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -95,7 +95,7 @@ def test_kvssink_state_is_declared_consistently(image: Any, host: Any) -> None:
 
 
 def kvssink_expected() -> bool:
-    """Whether the build had the KVS sources (build/fetch-sources.sh staged them)."""
+    """Whether the build had the KVS sources (build/steps/fetch-sources.sh staged them)."""
     status = Path(PINS["KVS_SOURCES_DIR"], "STATUS")
     return status.is_file() and status.read_text().startswith("present")
 

@@ -1,8 +1,8 @@
 """Installing Docker leaves the host on its own Debian release.
 
-build/install-docker.sh takes docker.io, docker-cli and docker-buildx from trixie
+build/steps/install-docker.sh takes docker.io, docker-cli and docker-buildx from trixie
 (bookworm's engine lacks named build contexts) and first checks apt's simulated plan
-with ``docker_install_plan_check`` (build/lib.sh). Here that same plan is made inside a
+with ``docker_install_plan_check`` (build/steps/lib.sh). Here that same plan is made inside a
 clean container of the bootstrapped bookworm base: only the engine's own set may come
 from trixie, and the check refuses the plan of ``apt-get install -t trixie ...``.
 """
@@ -22,7 +22,7 @@ BOOKWORM = f"{PINS['BASE_REPO']}:bookworm-amd64"
 
 SCRIPT = r"""
 set -eu
-source /build/lib.sh
+source /build/steps/lib.sh
 add_trixie_source
 apt-get update -qq
 echo "== plan"

@@ -3,12 +3,12 @@
 # venv (outside the repository) and run the tests that need neither GStreamer (gi) nor OpenCV
 # (cv2) under it. Warm runs reuse the venv and only reinstall the package itself.
 #
-#   bash build/py39-tests.sh [pytest args...]
+#   bash build/steps/py39-tests.sh [pytest args...]
 #
 # BACKPACK_PY39: the Python 3.9 interpreter (default: pyenv's newest 3.9, else python3.9).
 # BACKPACK_PY39_VENV: where the venv lives (default: ~/.cache/backpack/py39-venv).
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$here"
 
 py39=${BACKPACK_PY39:-}
@@ -32,7 +32,7 @@ py=$venv/bin/python
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$py" -m pip install -q --upgrade pip
   # The same constraints as the host venv, then everything `.[test]` resolves to on 3.9.
-  "$py" -m pip install -q -c build/host-constraints.txt hatchling ".[test]"
+  "$py" -m pip install -q -c build/steps/host-constraints.txt hatchling ".[test]"
   echo "$want" >"$stamp"
 else
   # Dependencies unchanged: rebuild and reinstall only this package from the working tree.

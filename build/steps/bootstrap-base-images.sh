@@ -5,9 +5,9 @@
 # Only used when no registry can supply a base image; skipped per architecture
 # when the tag already exists. arm64 runs its second stage under qemu (binfmt).
 #
-# Usage: [DEBIAN_RELEASE=trixie] build/bootstrap-base-images.sh [amd64] [arm64]
+# Usage: [DEBIAN_RELEASE=trixie] build/steps/bootstrap-base-images.sh [amd64] [arm64]
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 mirror=${DEBIAN_MIRROR:-$(debian_mirror)}

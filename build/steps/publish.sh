@@ -3,9 +3,9 @@
 # manifest list, then pull it back (a real pull of each platform from the
 # registry) and check the pulled images' architectures and digests.
 #
-# Usage: build/publish.sh   (REGISTRY, IMAGE_NAME, TAG, ARCHES: docker-bake.hcl or the environment)
+# Usage: build/steps/publish.sh   (REGISTRY, IMAGE_NAME, TAG, ARCHES: docker-bake.hcl or the environment)
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 ref=$REGISTRY/$IMAGE_NAME:$TAG

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 # Repository root and the output/cache directories (outside build/, which is source only).
-BACKPACK_ROOT=${BACKPACK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BACKPACK_ROOT=${BACKPACK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BACKPACK_CACHE=${BACKPACK_CACHE:-/var/cache/backpack}
 BACKPACK_OUT=${BACKPACK_OUT:-$BACKPACK_ROOT/out}
 export BACKPACK_ROOT BACKPACK_CACHE BACKPACK_OUT
@@ -38,7 +38,10 @@ docker_up() { "$DOCKER" info >/dev/null 2>&1; }
 
 # Every pin of docker-bake.hcl (or its environment override) as a shell variable:
 # ARCHES, DEBIAN_RELEASE, BASE_REPO, REGISTRY, TAG, versions, ...
-eval "$(python3 "$BACKPACK_ROOT/build/pins.py" --shell)"
+# (Skipped where only the helpers are needed: a container with build/ mounted, no python3.)
+if command -v python3 >/dev/null && [ -f "$BACKPACK_ROOT/docker-bake.hcl" ]; then
+  eval "$(python3 "$BACKPACK_ROOT/build/steps/pins.py" --shell)"
+fi
 # Per-architecture tags of the bootstrapped base images (bake's base_image default).
 base_tag() { echo "$BASE_REPO:$DEBIAN_RELEASE-$1"; }
 

@@ -4,14 +4,14 @@
 # the real element. Installs into $BACKPACK_CACHE/kvssink-host/opt/kvs-sdk and prints
 # that prefix's STATUS. Rebuilds only when the pins or the build script change.
 #
-# Usage: build/host-kvssink.sh        (BACKPACK_SOURCES_DIR=... for offline archives)
+# Usage: build/steps/host-kvssink.sh        (BACKPACK_SOURCES_DIR=... for offline archives)
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
-eval "$(python3 "$BACKPACK_ROOT/build/pins.py" --shell)"
+eval "$(python3 "$BACKPACK_ROOT/build/steps/pins.py" --shell)"
 export KVS_SDK_VERSION KVS_PRODUCER_C_VERSION KVS_PIC_VERSION KVS_PIC_NOTE
 
-bash "$BACKPACK_ROOT/build/fetch-sources.sh" kvs
+bash "$BACKPACK_ROOT/build/steps/fetch-sources.sh" kvs
 root=$BACKPACK_CACHE/kvssink-host
 prefix=$root/opt/kvs-sdk
 key=$( (cat "$KVS_SOURCES_DIR/STATUS" "$KVS_SOURCES_DIR/SHA256SUMS" 2>/dev/null

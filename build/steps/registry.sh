@@ -4,12 +4,12 @@
 # does nothing when the registry already answers. 127.0.0.0/8 registries are
 # insecure-allowed by default in Docker, so no daemon configuration is needed.
 #
-# Usage: build/registry.sh [start|stop|status]
+# Usage: build/steps/registry.sh [start|stop|status]
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-addr=${REGISTRY_ADDR:-$(python3 "$BACKPACK_ROOT/build/pins.py" REGISTRY)}
+addr=${REGISTRY_ADDR:-$(python3 "$BACKPACK_ROOT/build/steps/pins.py" REGISTRY)}
 state=${REGISTRY_STATE:-/var/lib/backpack-registry}
 config=$state/config.yml
 pidfile=$state/registry.pid

@@ -5,13 +5,13 @@
 # same settings as build/main.sh (BuildKit's cache is content-addressed, so
 # the copy shares every cached layer with the checkout). Prints JSON seconds.
 #
-# Usage: build/warm-rebuild.sh [file under backpack/ to change]
+# Usage: build/steps/warm-rebuild.sh [file under backpack/ to change]
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$BACKPACK_ROOT"
-# shellcheck source=build/env.sh
-source "$BACKPACK_ROOT/build/env.sh"
+# shellcheck source=build/steps/env.sh
+source "$BACKPACK_ROOT/build/steps/env.sh"
 target_file=${1:-backpack/__init__.py}
 scratch=$(mktemp -d /tmp/backpack-warm.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT

@@ -3,7 +3,9 @@
 # RTSP server and Python bindings), Debian's OpenCV (built WITH_GSTREAMER) and a
 # virtual environment that sees them. Idempotent: re-running only checks.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=build/steps/lib.sh
+source "$(dirname "$0")/lib.sh"
+here=$BACKPACK_ROOT
 venv=${BACKPACK_VENV:-$here/.venv}
 
 apt_packages=(
@@ -13,15 +15,7 @@ apt_packages=(
   python3-gi python3-gst-1.0 python3-opencv python3-numpy python3-venv python3-pip
   chromium chromium-driver fonts-dejavu-core fonts-wqy-microhei fonts-symbola
 )
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+apt_install "${apt_packages[@]}"
 
 # Debian's python sees Debian's cv2/gi/numpy; the venv adds the pure-Python
 # dependencies on top without replacing numpy (cv2 is built against it).
@@ -29,4 +23,4 @@ if [ ! -x "$venv/bin/python" ]; then
   /usr/bin/python3 -m venv --system-site-packages "$venv"
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q -c "$here/build/host-constraints.txt" -e "$here[test]"
+"$venv/bin/python" -m pip install -q -c "$here/build/steps/host-constraints.txt" -e "$here[test]"

@@ -3,9 +3,9 @@
 Only literal string defaults (``variable "X" { default = "..." }``) are pins; an
 environment variable of the same name overrides it, as it does for bake.
 
-    python3 build/pins.py KVS_SDK_VERSION           # one value
-    python3 build/pins.py --shell                   # NAME='value' lines for `eval`
-    python3 build/pins.py --json                    # every pin as JSON
+    python3 build/steps/pins.py KVS_SDK_VERSION           # one value
+    python3 build/steps/pins.py --shell                   # NAME='value' lines for `eval`
+    python3 build/steps/pins.py --json                    # every pin as JSON
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-BAKE_FILE = Path(__file__).resolve().parent.parent / "docker-bake.hcl"
+BAKE_FILE = Path(__file__).resolve().parents[2] / "docker-bake.hcl"
 _VARIABLE = re.compile(r'variable\s+"(\w+)"\s*\{\s*default\s*=\s*"([^"$]*)"\s*\}')
 
 

@@ -7,7 +7,7 @@ had it cached. The summary goes to ``out/build-summary.json`` (the last build) a
 ``out/build-summary-<state>.json`` (the last cold, or warm, build), so a warm re-run
 never overwrites cold figures.
 
-    python3 build/summary.py OUT REF KVSSINK BAKE_SECONDS amd64 arm64
+    python3 build/steps/summary.py OUT REF KVSSINK BAKE_SECONDS amd64 arm64
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@
 # - buildx (bake): Debian trixie's docker-buildx package, same low pin;
 # - arm64 emulation: qemu-user-static + binfmt-support (F flag: works in containers).
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root"

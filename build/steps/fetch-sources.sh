@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stage the pinned source archives the image build consumes, outside the repository
-# (build/ is source, never output). Pins come from docker-bake.hcl (build/pins.py).
+# (build/ is source, never output). Pins come from docker-bake.hcl (build/steps/pins.py).
 #
 #   $OPENCV_SDIST_DIR/opencv_python-<version>.tar.gz   (PyPI sdist, sha256-pinned)
 #   $KVS_SOURCES_DIR/<repo>-<version>.tar.gz x3        (KVS producer SDK, C producer, PIC)
@@ -12,11 +12,11 @@
 # The OpenCV sdist URL is read from the simple index pip is configured with (pip
 # download cannot fetch an sdist without building its metadata, i.e. compiling it).
 #
-# Usage: build/fetch-sources.sh [opencv] [kvs]     (both when none is named)
+# Usage: build/steps/fetch-sources.sh [opencv] [kvs]     (both when none is named)
 set -euo pipefail
-# shellcheck source=build/lib.sh
+# shellcheck source=build/steps/lib.sh
 source "$(dirname "$0")/lib.sh"
-eval "$(python3 "$BACKPACK_ROOT/build/pins.py" --shell)"
+eval "$(python3 "$BACKPACK_ROOT/build/steps/pins.py" --shell)"
 wanted=" ${*:-opencv kvs} "
 
 # ------------------------------------------------------------- OpenCV sdist ----

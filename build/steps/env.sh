@@ -1,8 +1,8 @@
 # Resolve the build settings shared by main.sh, bake.sh and warm-rebuild.sh (sourced).
 # Pins stay in docker-bake.hcl; this only derives what depends on the checkout and on
-# what build/fetch-sources.sh staged.
+# what build/steps/fetch-sources.sh staged.
 # shellcheck shell=bash
-eval "$(python3 "$BACKPACK_ROOT/build/pins.py" --shell)"
+eval "$(python3 "$BACKPACK_ROOT/build/steps/pins.py" --shell)"
 if grep -q '^present' "$KVS_SOURCES_DIR/STATUS" 2>/dev/null; then KVSSINK=present; else KVSSINK=absent; fi
 BACKPACK_VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$BACKPACK_ROOT/backpack/__init__.py")
 IMAGE_REVISION=${IMAGE_REVISION:-$(git -C "$BACKPACK_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}
