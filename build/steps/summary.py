@@ -31,14 +31,25 @@ def inspect(ref: str, template: str) -> str:
 
 
 def cache_state(log: Path, arch: str) -> str:
-    """'cold' if the log's OpenCV compile step of ``arch`` ran, 'warm' if it was cached."""
+    """'cold' if the bake of ``arch`` started from an empty cache, else 'warm'.
+
+    Cold = the toolchain stage ran (only a pruned cache rebuilds it) and so did the OpenCV
+    compile; an OpenCV recompile on a warm cache (ccache full) is warm.
+    """
     text = log.read_text(errors="replace") if log.is_file() else ""
-    # One target: "[opencv-build 1/1] RUN"; several: "[base-arm64 opencv-build 1/1] RUN".
-    steps = re.findall(rf"^#(\d+) \[(?:base-{arch} )?opencv-build [^\]]*\] RUN", text, re.M)
-    if not steps:
+
+    def ran(stage: str) -> bool | None:
+        # One target: "[opencv-build 1/1] RUN"; several: "[base-arm64 opencv-build 1/1] RUN".
+        pattern = rf"^#(\d+) \[(?:base-{arch} )?{stage} [^\]]*\] RUN"
+        steps = re.findall(pattern, text, re.M)
+        if not steps:
+            return None
+        return not all(re.search(rf"^#{step} CACHED", text, re.M) for step in steps)
+
+    opencv, toolchain = ran("opencv-build"), ran("toolchain")
+    if opencv is None:
         return "unknown"
-    cached = all(re.search(rf"^#{step} CACHED", text, re.M) for step in steps)
-    return "warm" if cached else "cold"
+    return "cold" if opencv and toolchain else "warm"
 
 
 def main(out: Path, ref: str, kvssink: str, bake_seconds: int, arches: list[str]) -> int:
