@@ -38,8 +38,9 @@ docker_up() { "$DOCKER" info >/dev/null 2>&1; }
 
 # Every pin of docker-bake.hcl (or its environment override) as a shell variable:
 # ARCHES, DEBIAN_RELEASE, BASE_REPO, REGISTRY, TAG, versions, ...
-# (Skipped where only the helpers are needed: a container with build/ mounted, no python3.)
-if command -v python3 >/dev/null && [ -f "$BACKPACK_ROOT/docker-bake.hcl" ]; then
+# (Skipped where only the helpers are needed: a container with only build/ mounted.)
+if [ -f "$BACKPACK_ROOT/docker-bake.hcl" ]; then
+  command -v python3 >/dev/null || apt_install python3  # a minimal host may lack it
   eval "$(python3 "$BACKPACK_ROOT/build/steps/pins.py" --shell)"
 fi
 # Per-architecture tags of the bootstrapped base images (bake's base_image default).
