@@ -34,19 +34,20 @@ def cache_state(log: Path, arch: str) -> str:
     """'cold' if the bake of ``arch`` started from an empty cache, else 'warm'.
 
     Cold = the toolchain stage ran (only a pruned cache rebuilds it) and so did the OpenCV
-    compile; an OpenCV recompile on a warm cache (ccache full) is warm.
+    compile; an OpenCV recompile on a warm cache (ccache full) is warm. The toolchain stage
+    runs once on the build platform for every architecture, under any one target's name.
     """
     text = log.read_text(errors="replace") if log.is_file() else ""
 
-    def ran(stage: str) -> bool | None:
+    def ran(stage: str, target: str = arch) -> bool | None:
         # One target: "[opencv-build 1/1] RUN"; several: "[base-arm64 opencv-build 1/1] RUN".
-        pattern = rf"^#(\d+) \[(?:base-{arch} )?{stage} [^\]]*\] RUN"
+        pattern = rf"^#(\d+) \[(?:base-{target} )?{stage} [^\]]*\] RUN"
         steps = re.findall(pattern, text, re.M)
         if not steps:
             return None
         return not all(re.search(rf"^#{step} CACHED", text, re.M) for step in steps)
 
-    opencv, toolchain = ran("opencv-build"), ran("toolchain")
+    opencv, toolchain = ran("opencv-build"), ran("toolchain", r"[a-z0-9]+")
     if opencv is None:
         return "unknown"
     return "cold" if opencv and toolchain else "warm"
