@@ -101,9 +101,9 @@ class PipelineTap:
         """Pipeline description fragment to append (empty when taps are unavailable)."""
         return f" {_ELEMENT_NAME} name={self._name}" if self._enabled else ""
 
-    def opening(self) -> _QuietFloatingWarning:
+    def opening(self) -> _Opening:
         """Context manager to wrap the ``cv2.VideoWriter`` construction in."""
-        return _QuietFloatingWarning(self._enabled)
+        return _Opening(self)
 
     def force_stop(self) -> None:
         """Set the pipeline to NULL: a push blocked on a stuck sink returns (flushing).
@@ -136,6 +136,29 @@ class PipelineTap:
             bus.disconnect(handler)
             bus.disable_sync_message_emission()
 
+    def _follow_bus(self) -> None:
+        """Move the handler to the pipeline's current bus, if it has a new one.
+
+        GStreamer 1.26 gives a parsed pipeline a new bus after its elements were added, so the
+        bus seen from ``do_set_bus`` no longer carries its messages once the writer is open.
+        """
+        with _lock:
+            pipeline, old, handler = self._pipeline, self._bus, self._handler
+        if pipeline is None:
+            return
+        bus = pipeline.get_bus()
+        if bus is None or bus == old:
+            return
+        with _lock:
+            if self._pipeline is not pipeline:
+                return  # closed meanwhile
+            bus.enable_sync_message_emission()
+            self._handler = bus.connect("sync-message::error", self._on_bus_error)
+            self._bus = bus
+        if old is not None and handler is not None:
+            old.disconnect(handler)
+            old.disable_sync_message_emission()
+
     def _attach(self, pipeline: Any, bus: Any) -> None:
         with _lock:
             if self._pipeline is not None or bus is None or self._name not in _taps:
@@ -153,16 +176,17 @@ class PipelineTap:
         self._on_error(text)
 
 
-class _QuietFloatingWarning:
-    """Hides the one spurious GLib CRITICAL that PyGObject-defined elements trigger.
+class _Opening:
+    """Around the writer's construction: quiet one spurious warning, then follow the bus.
 
     gst_element_factory_create() complains "The created element should be floating" for
     elements implemented in Python (PyGObject sinks the floating reference). Only that message
     is dropped, only while the writer is being opened; everything else is passed on.
     """
 
-    def __init__(self, enabled: bool) -> None:
-        self._enabled = enabled
+    def __init__(self, tap: PipelineTap) -> None:
+        self._tap = tap
+        self._enabled = tap._enabled
         self._handler_id: int | None = None
 
     def __enter__(self) -> None:
@@ -175,6 +199,8 @@ class _QuietFloatingWarning:
         if self._handler_id is not None:
             _GLib.log_remove_handler("GStreamer", self._handler_id)
             self._handler_id = None
+        if self._enabled:
+            self._tap._follow_bus()
 
     @staticmethod
     def _filter(domain: str, level: Any, message: str, *_user_data: object) -> None:
