@@ -133,8 +133,7 @@ class PipelineTap:
             bus, handler = self._bus, self._handler
             self._bus = self._handler = self._pipeline = None
         if bus is not None and handler is not None:
-            bus.disconnect(handler)
-            bus.disable_sync_message_emission()
+            _unwatch(bus, handler)
 
     def _follow_bus(self) -> None:
         """Move the handler to the pipeline's current bus, if it has a new one.
@@ -152,19 +151,16 @@ class PipelineTap:
         with _lock:
             if self._pipeline is not pipeline:
                 return  # closed meanwhile
-            bus.enable_sync_message_emission()
-            self._handler = bus.connect("sync-message::error", self._on_bus_error)
+            self._handler = _watch(bus, self._on_bus_error)
             self._bus = bus
         if old is not None and handler is not None:
-            old.disconnect(handler)
-            old.disable_sync_message_emission()
+            _unwatch(old, handler)
 
     def _attach(self, pipeline: Any, bus: Any) -> None:
         with _lock:
             if self._pipeline is not None or bus is None or self._name not in _taps:
                 return
-            bus.enable_sync_message_emission()
-            self._handler = bus.connect("sync-message::error", self._on_bus_error)
+            self._handler = _watch(bus, self._on_bus_error)
             self._pipeline, self._bus = pipeline, bus
 
     def _on_bus_error(self, _bus: Any, message: Any) -> None:
@@ -174,6 +170,17 @@ class PipelineTap:
         if debug:
             text += f" ({debug})"
         self._on_error(text)
+
+
+def _watch(bus: Any, on_error: Callable[[Any, Any], None]) -> int:
+    """Call ``on_error`` synchronously for each ERROR posted on ``bus``; returns the handler."""
+    bus.enable_sync_message_emission()
+    return int(bus.connect("sync-message::error", on_error))
+
+
+def _unwatch(bus: Any, handler: int) -> None:
+    bus.disconnect(handler)
+    bus.disable_sync_message_emission()
 
 
 class _Opening:
@@ -186,11 +193,10 @@ class _Opening:
 
     def __init__(self, tap: PipelineTap) -> None:
         self._tap = tap
-        self._enabled = tap._enabled
         self._handler_id: int | None = None
 
     def __enter__(self) -> None:
-        if self._enabled:
+        if self._tap._enabled:
             self._handler_id = _GLib.log_set_handler(
                 "GStreamer", _GLib.LogLevelFlags.LEVEL_CRITICAL, self._filter, None
             )
@@ -199,7 +205,7 @@ class _Opening:
         if self._handler_id is not None:
             _GLib.log_remove_handler("GStreamer", self._handler_id)
             self._handler_id = None
-        if self._enabled:
+        if self._tap._enabled:
             self._tap._follow_bus()
 
     @staticmethod
