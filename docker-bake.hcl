@@ -46,8 +46,9 @@ variable "BASE_IMAGE_AMD64" {
 variable "BASE_IMAGE_ARM64" {
   default = ""
 }
-# Image of the build platform for the compile stages (cross toolchain host); its
-# release must match the target's (same GCC as the target's libstdc++).
+# Image of the build platform for the compile stages (cross toolchain host) and the
+# native apt that fetches target packages; its release must match the target's (same
+# GCC as the target's libstdc++, same apt).
 variable "BUILD_IMAGE" {
   default = ""
 }

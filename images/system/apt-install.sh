@@ -1,18 +1,35 @@
 #!/bin/sh
-# Install the packages listed in a file, without recommends, for the base's release;
-# with --download-only DIR, only fetch the .deb files apt would install into DIR (what
-# is already installed is not fetched), for images/system/extract-debs.sh to unpack on
-# the build platform instead of under emulation.
-# A line is a package name, or `<codename>:<name>` for a name that differs between
-# Debian releases (e.g. `trixie:libssl3t64`); the codename is the base image's
-# VERSION_CODENAME (/etc/os-release). Comments and blank lines are ignored. apt's
-# lists and archives live in BuildKit cache mounts, so nothing of them stays in the layer.
+# Resolve and fetch, or install, the packages of a list for a target base image.
+#
+#   apt-install.sh --root ROOT --download-only DEST LIST
+#       Fetch into DEST the .deb files the packages of LIST and their dependencies need
+#       on the base whose files are at ROOT (what it has installed is not fetched). apt
+#       runs on the build platform with ROOT's sources, keys, dpkg status, release and
+#       architecture: no emulation, whatever the target architecture.
+#   apt-install.sh --debs DIR
+#       Install the .deb files of DIR (fetched as above) in this system, without
+#       recommends and without package lists (apt orders them; nothing is downloaded).
+#
+# A LIST line is a package name, or `<codename>:<name>` for a name that differs between
+# Debian releases (e.g. `trixie:libssl3t64`); the codename is ROOT's VERSION_CODENAME
+# (/etc/os-release). Comments and blank lines are ignored.
 set -eu
-download=
-if [ "$1" = --download-only ]; then download=$2; shift 2; fi
-list=$1
 export DEBIAN_FRONTEND=noninteractive
-release=$(. /etc/os-release && echo "${VERSION_CODENAME:-unknown}")
+usage() { echo "usage: apt-install.sh --root ROOT --download-only DEST LIST | --debs DIR" >&2; exit 2; }
+
+if [ "${1:-}" = --debs ]; then
+  [ $# = 2 ] || usage
+  set -- "$2"/*.deb
+  [ -e "$1" ] || { echo "apt-install: nothing to install (the base has every package)"; exit 0; }
+  apt-get install -y -qq --no-install-recommends "$@"
+  echo "apt-install: $# packages installed"
+  exit 0
+fi
+
+[ "${1:-}" = --root ] && [ "${3:-}" = --download-only ] && [ $# = 5 ] || usage
+root=$2 dest=$4 list=$5
+[ -f "$root/etc/os-release" ] || { echo "apt-install: no $root/etc/os-release" >&2; exit 1; }
+release=$(. "$root/etc/os-release" && echo "${VERSION_CODENAME:-unknown}")
 names=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$list")
 # Release-qualified lines must name this release, else the list does not support it.
 if echo "$names" | grep -q ':' && ! echo "$names" | grep -q "^$release:"; then
@@ -22,15 +39,15 @@ if echo "$names" | grep -q ':' && ! echo "$names" | grep -q "^$release:"; then
   exit 1
 fi
 packages=$(echo "$names" | sed -n -e "/^$release:/{s/^$release://p;b" -e "}" -e '/:/!p' | tr '\n' ' ')
-apt-get update -qq
-if [ -n "$download" ]; then
-  mkdir -p "$download/partial"
-  # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends --download-only \
-    -o Dir::Cache::Archives="$download" $packages
-  rm -rf "$download/partial" "$download/lock"
-  echo "apt-install: $(ls "$download" | wc -l) packages downloaded to $download"
-else
-  # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $packages
-fi
+arch=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Architecture}' base-files)
+
+# apt of the build platform on ROOT's files; no package caches are written into ROOT.
+set -- -o Dir="$root" -o Dir::State::status="$root/var/lib/dpkg/status" \
+  -o APT::Architecture="$arch" -o APT::Architectures="$arch" \
+  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o Dir::Cache::Archives="$dest"
+mkdir -p "$dest/partial"
+apt-get "$@" update -qq
+# shellcheck disable=SC2086
+apt-get "$@" install -y -qq --no-install-recommends --download-only $packages
+rm -rf "$dest/partial" "$dest/lock"
+echo "apt-install: $(find "$dest" -maxdepth 1 -name '*.deb' | wc -l) $arch packages for $release in $dest"
