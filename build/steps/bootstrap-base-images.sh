@@ -57,6 +57,12 @@ DF
   rm -rf "$ctx"
 }
 
+# Side by side: amd64's native debootstrap overlaps arm64's emulated second stage.
+pids=()
 for arch in "${archs[@]}"; do
-  bootstrap "$arch"
+  bootstrap "$arch" &
+  pids+=($!)
 done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" = 0 ] || die "bootstrapping the base images failed (see the messages above)"
