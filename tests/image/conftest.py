@@ -27,7 +27,7 @@ def published() -> Published:
     """Both architecture images, built and published (runs build/main.sh once)."""
     if os.environ.get("BACKPACK_IMAGE_BUILD", "1") != "0":
         log = OUT / "main-from-tests.log"
-        OUT.mkdir(exist_ok=True)
+        OUT.mkdir(parents=True, exist_ok=True)
         with log.open("w") as handle:
             done = subprocess.run(
                 ["bash", str(ROOT / "build" / "main.sh")],

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "out"
+# Where build/main.sh writes its logs and summaries (BACKPACK_OUT, as build/steps/lib.sh).
+OUT = Path(os.environ.get("BACKPACK_OUT") or ROOT / "out")
 MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}
 
 _spec = importlib.util.spec_from_file_location("pins", ROOT / "build" / "steps" / "pins.py")

@@ -259,7 +259,7 @@ def test_image_size_recorded(
         "base_bytes": base.attrs["Size"],
         "added_bytes": added,
     }
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps(sizes, indent=2, sort_keys=True) + "\n")
     # The 450 MB target is a number bench/ reports, not a test threshold: record it here.
     assert json.loads(record.read_text())[arch]["added_bytes"] == added > 0
