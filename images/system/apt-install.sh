@@ -41,6 +41,18 @@ fi
 packages=$(echo "$names" | sed -n -e "/^$release:/{s/^$release://p;b" -e "}" -e '/:/!p' | tr '\n' ' ')
 arch=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Architecture}' base-files)
 
+# apt reads a source's Signed-By key from this system's path, not ROOT's: make ROOT's keys
+# (e.g. an extra repository's) readable there too, when this system has no such file.
+keys=$(cat "$root"/etc/apt/sources.list "$root"/etc/apt/sources.list.d/*.list \
+  "$root"/etc/apt/sources.list.d/*.sources 2>/dev/null |
+  sed -n -e 's/^Signed-By:[[:space:]]*\(\/[^[:space:]]*\).*/\1/p' \
+    -e 's/.*\[[^]]*signed-by=\(\/[^] ]*\).*/\1/p' | sort -u)
+for key in $keys; do
+  if [ ! -e "$key" ] && [ -f "$root$key" ]; then
+    mkdir -p "$(dirname "$key")" && cp "$root$key" "$key"
+  fi
+done
+
 # apt of the build platform on ROOT's files; no package caches are written into ROOT.
 set -- -o Dir="$root" -o Dir::State::status="$root/var/lib/dpkg/status" \
   -o APT::Architecture="$arch" -o APT::Architectures="$arch" \
